@@ -1,0 +1,5 @@
+/* zvonar: the server binary. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,5 @@
+/* zvonarctl */
+int main(void)
+{
+	return 0;
+}
