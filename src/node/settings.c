@@ -1,0 +1,106 @@
+/* The settings table: key, type, default, bounds and the help line of the sample file. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/mem.h"
+#include "node/settings.h"
+
+#define S(k) #k, CONF_STR, offsetof(struct settings, k)
+#define I(k) #k, CONF_INT, offsetof(struct settings, k)
+#define B(k) #k, CONF_BOOL, offsetof(struct settings, k)
+
+const struct conf_def settings_table[] = {
+	{ S(sip_listen), "127.0.0.1 auto", 0, 0,
+	  "SIP listen addresses, space-separated; auto = every address of this machine" },
+	{ I(sip_port), "5060", 0, 65535, "SIP port for UDP and TCP (0 = pick a free one)" },
+	{ I(sip_tls_port), "5061", 0, 65535, "SIP over TLS port, used when tls_cert and tls_key are set" },
+	{ B(sip_udp), "yes", 0, 0, "listen for SIP over UDP" },
+	{ B(sip_tcp), "yes", 0, 0, "listen for SIP over TCP" },
+	{ S(tls_cert), NULL, 0, 0, "PEM certificate (chain) for SIP-TLS and HTTPS" },
+	{ S(tls_key), NULL, 0, 0, "PEM private key for tls_cert" },
+	{ S(tls_ca), NULL, 0, 0, "PEM CA bundle to verify TLS peers we connect to" },
+	{ S(http_listen), "127.0.0.1", 0, 0, "HTTP API listen address" },
+	{ I(http_port), "8080", 0, 65535, "HTTP API port" },
+	{ I(rtp_port_min), "10000", 1024, 65535, "lowest RTP port" },
+	{ I(rtp_port_max), "20000", 1024, 65535, "highest RTP port" },
+	{ S(data_dir), "./var", 0, 0, "directory for the database, spool files and the control socket" },
+	{ S(db), NULL, 0, 0, "database URL (sqlite:PATH); default <data_dir>/zvonar.db" },
+	{ S(ctl_socket), NULL, 0, 0, "zvonarctl unix socket; default <data_dir>/zvonar.ctl" },
+	{ S(log_level), "info", 0, 0, "error, warn, notice, info or debug" },
+	{ S(log_file), NULL, 0, 0, "log to this file instead of stderr (reopened on SIGHUP)" },
+	{ B(demo), "yes", 0, 0, "on first start, create tenant demo with extensions 100-102" },
+	{ S(default_tenant), "demo", 0, 0,
+	  "tenant for requests addressed to an IP address or an unknown domain" },
+	{ S(server_name), "zvonar/0.1", 0, 0, "Server and User-Agent header value" },
+	{ I(reg_min_expires), "60", 1, 86400, "shortest registration accepted (423 below)" },
+	{ I(reg_max_expires), "3600", 1, 604800, "longest registration granted" },
+	{ I(reg_default_expires), "600", 1, 604800, "registration time when the phone names none" },
+	{ I(reg_max_contacts), "10", 1, 100, "contacts per address of record" },
+	{ I(auth_nonce_ttl), "300", 10, 86400, "seconds a digest nonce stays fresh" },
+	{ I(auth_fail_limit), "10", 1, 100000, "failed authentications before a ban" },
+	{ I(auth_fail_window), "60", 1, 86400, "seconds over which failures are counted" },
+	{ I(auth_ban_time), "300", 1, 604800, "seconds a source or user stays banned" },
+	{ S(auth_secret), NULL, 0, 0, "nonce secret (32+ chars; shared by nodes); default random" },
+	{ I(sip_flood_rate), "300", 0, 1000000, "SIP requests per second per source IP (0 = off)" },
+	{ I(sip_flood_burst), "600", 1, 1000000, "burst allowed above sip_flood_rate" },
+	{ I(sip_flood_ban), "60", 1, 86400, "seconds a flooding source stays blocked" },
+	{ I(tcp_max_conns), "4096", 1, 1000000, "SIP TCP/TLS connections in all" },
+	{ I(tcp_max_conns_per_ip), "64", 1, 100000, "SIP TCP/TLS connections per source IP" },
+	{ I(tcp_idle_timeout), "900", 1, 86400, "close SIP connections idle this many seconds" },
+	{ I(tcp_frame_timeout), "10", 1, 3600, "seconds a peer has to finish a started message" },
+	{ I(sip_t1_ms), "500", 10, 10000, "SIP timer T1 (round-trip estimate), ms" },
+	{ I(sip_t2_ms), "4000", 100, 60000, "SIP timer T2 (max retransmit interval), ms" },
+	{ I(sip_t4_ms), "5000", 100, 60000, "SIP timer T4 (max message lifetime), ms" },
+	{ I(udp_sockbuf), "4194304", 65536, 268435456, "UDP socket buffer size requested, bytes" },
+	{ I(stop_timeout), "30", 0, 86400, "graceful stop: seconds to wait for calls to end" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+void settings_defaults(struct settings *s)
+{
+	conf_defaults(settings_table, s);
+}
+
+void settings_free(struct settings *s)
+{
+	conf_free(settings_table, s);
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+int settings_finish(struct settings *s, char *err, size_t errlen)
+{
+	if (!s->data_dir || !*s->data_dir) {
+		snprintf(err, errlen, "data_dir must be set");
+		return EINVAL;
+	}
+	if (!s->db || !*s->db) {
+		free(s->db);
+		s->db = join_path(s->data_dir, "zvonar.db");
+	}
+	if (!s->ctl_socket || !*s->ctl_socket) {
+		free(s->ctl_socket);
+		s->ctl_socket = join_path(s->data_dir, "zvonar.ctl");
+	}
+	if (s->rtp_port_min > s->rtp_port_max) {
+		snprintf(err, errlen, "rtp_port_min %d is above rtp_port_max %d", s->rtp_port_min,
+			 s->rtp_port_max);
+		return EINVAL;
+	}
+	if (s->reg_min_expires > s->reg_max_expires) {
+		snprintf(err, errlen, "reg_min_expires is above reg_max_expires");
+		return EINVAL;
+	}
+	if ((s->tls_cert && *s->tls_cert) != (s->tls_key && *s->tls_key)) {
+		snprintf(err, errlen, "tls_cert and tls_key must be set together");
+		return EINVAL;
+	}
+	return 0;
+}
