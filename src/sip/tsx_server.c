@@ -123,6 +123,11 @@ static struct sip_tsx *server_new(struct sip_stack *st, struct sip_msg *req,
 static void server_retransmission(struct sip_tsx *tsx)
 {
 	tsx->st->stats.retrans_absorbed++;
+	/* The client is already retransmitting: no point waiting out the 200 ms for the 100. */
+	if (tsx->invite && tsx->status == 0) {
+		sip_tsx_reply(tsx, 100, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
 	if (tsx->state == TSX_PROCEEDING || tsx->state == TSX_COMPLETED ||
 	    tsx->state == TSX_ACCEPTED)
 		server_send(tsx);
