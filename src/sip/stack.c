@@ -152,8 +152,8 @@ int sip_stack_reply_stateless(struct sip_stack *st, const struct sip_msg *req,
 	return err;
 }
 
-static void stack_parse_error(struct sip_stack *st, struct sip_msg *msg, const struct sip_peer *from,
-			      const char *reason)
+static void stack_parse_error(struct sip_stack *st, struct sip_msg *msg,
+			      const struct sip_peer *from, const char *reason)
 {
 	uint16_t status = 0;
 
@@ -181,7 +181,8 @@ static void stack_response(struct sip_stack *st, struct sip_msg *msg, const stru
 	obj_unref(tsx);
 }
 
-void sip_stack_recv(struct sip_stack *st, const char *data, size_t len, const struct sip_peer *from)
+void sip_stack_recv(struct sip_stack *st, const char *data, size_t len,
+		    const struct sip_peer *from)
 {
 	struct sip_msg *msg = NULL;
 	const char *reason = NULL;

@@ -22,14 +22,18 @@ struct sip_stack_cfg {
 	const char *server_name;      /* "Server:" / "User-Agent:" value, e.g. "zvonar 0.1" */
 };
 
-/* A new request. tsx is the server transaction (NULL for ACK, which has none when it acks a 2xx).
- * The TU must eventually call sip_tsx_reply with a final status (it may do so later, asynchronously,
- * holding a ref with obj_ref(tsx)). For an INVITE the stack sends 100 Trying itself after 200 ms
- * if the TU has not answered yet (RFC 3261 17.2.1). */
+/*
+ * A new request. tsx is the server transaction (NULL for ACK, which has none when it acks a 2xx).
+ * The TU must eventually call sip_tsx_reply with a final status (it may do so later,
+ * asynchronously, holding a ref with obj_ref(tsx)). For an INVITE the stack sends 100 Trying
+ * itself after 200 ms if the TU has not answered yet (RFC 3261 17.2.1).
+ */
 typedef void(sip_request_fn)(struct sip_stack *st, struct sip_tsx *tsx, const struct sip_msg *req,
 			     const struct sip_peer *from, void *arg);
-/* A message that failed to parse, or matched nothing (stray response): for logging/metrics;
- * may be NULL. status is the status the stack answered with (400) or 0 when it dropped the message. */
+/*
+ * A message that failed to parse, or matched nothing (stray response): for logging/metrics; may be
+ * NULL. status is the status the stack answered with (400) or 0 when it dropped the message.
+ */
 typedef void(sip_bad_fn)(struct sip_stack *st, const struct sip_peer *from, const char *reason,
 			 uint16_t status, void *arg);
 
@@ -38,20 +42,25 @@ int sip_stack_new(struct sip_stack **sp, struct loop *loop, struct sip_transport
 		  void *arg);
 void sip_stack_destroy(struct sip_stack *st);
 
-/* Hook for the transport's recv callback: parse; on parse error answer 400 "<reason>" statelessly when
- * the message had enough to answer, else drop; responses go to client transactions (stray ones are
- * dropped); request retransmissions are absorbed by the matching server transaction (which resends its
- * last response); CANCEL is matched to its INVITE (17.2.3/9.2): answered 200 and the INVITE tsx gets
- * 487 Request Terminated unless the TU already answered finally (the TU is told via a cancel callback
- * set with sip_tsx_set_cancel_fn); an unmatched CANCEL gets 481. */
-void sip_stack_recv(struct sip_stack *st, const char *data, size_t len, const struct sip_peer *from);
+/*
+ * Hook for the transport's recv callback: parse; on parse error answer 400 "<reason>" statelessly
+ * when the message had enough to answer, else drop; responses go to client transactions (stray
+ * ones are dropped); request retransmissions are absorbed by the matching server transaction
+ * (which resends its last response); CANCEL is matched to its INVITE (17.2.3/9.2): answered 200
+ * and the INVITE tsx gets 487 Request Terminated unless the TU already answered finally (the TU is
+ * told via a cancel callback set with sip_tsx_set_cancel_fn); an unmatched CANCEL gets 481.
+ */
+void sip_stack_recv(struct sip_stack *st, const char *data, size_t len,
+		    const struct sip_peer *from);
 
-/* Reply on a server transaction. extra_hdrs: complete "Name: value\r\n" lines or NULL. The stack builds
- * the response per RFC 3261 8.2.6: all Vias copied (top Via gets received= when the source IP differs
- * from sent-by, and rport=<src port> when the request had a bare rport, RFC 3581), From, Call-ID, CSeq,
- * To with a tag added for >100 when absent (same tag on every response of the transaction), Server,
- * Content-Length. Status 100..699; a second final reply is EPROTO. Sent per 18.2.2 (same connection for
- * streams; UDP to source address and rport/Via port). */
+/*
+ * Reply on a server transaction. extra_hdrs: complete "Name: value\r\n" lines or NULL. The stack
+ * builds the response per RFC 3261 8.2.6: all Vias copied (top Via gets received= when the source
+ * IP differs from sent-by, and rport=<src port> when the request had a bare rport, RFC 3581),
+ * From, Call-ID, CSeq, To with a tag added for >100 when absent (same tag on every response of the
+ * transaction), Server, Content-Length. Status 100..699; a second final reply is EPROTO. Sent per
+ * 18.2.2 (same connection for streams; UDP to source address and rport/Via port).
+ */
 int sip_tsx_reply(struct sip_tsx *tsx, uint16_t status, const char *reason, const char *extra_hdrs,
 		  const char *content_type, const char *body, size_t body_len);
 /* The same without a transaction (for stateless answers, e.g. to ACK-less cases or banned floods) */
@@ -64,10 +73,12 @@ const struct sip_msg *sip_tsx_request(const struct sip_tsx *tsx);
 const struct sip_peer *sip_tsx_peer(const struct sip_tsx *tsx);
 const char *sip_tsx_to_tag(const struct sip_tsx *tsx); /* the local To tag this tsx uses */
 
-/* Client transactions: send a request built with sip_request_build (its top Via must carry the branch).
- * resp_fn gets every response (provisional too); on Timer B/F expiry or transport error it gets
- * resp=NULL and status 408 (timeout) or 503 (transport). For INVITE the stack sends the ACK for non-2xx
- * itself. */
+/*
+ * Client transactions: send a request built with sip_request_build (its top Via must carry the
+ * branch). resp_fn gets every response (provisional too); on Timer B/F expiry or transport error
+ * it gets resp=NULL and status 408 (timeout) or 503 (transport). For INVITE the stack sends the
+ * ACK for non-2xx itself.
+ */
 typedef void(sip_resp_fn)(struct sip_tsx *tsx, const struct sip_msg *resp, uint16_t status,
 			  void *arg);
 int sip_tsx_send_request(struct sip_stack *st, struct sip_tsx **tsxp, const struct sip_peer *to,
@@ -113,11 +124,22 @@ int sip_stack_set_via_host(struct sip_stack *st, enum sip_proto proto, const cha
 struct loop *sip_stack_loop(const struct sip_stack *st);
 
 /*
- * Client transactions: *tsxp from sip_tsx_send_request is borrowed; it stays valid until the
- * callback with a final status (>= 200) or resp=NULL has returned, unless the TU takes a ref.
- * An error on the first send is returned (ENOTCONN/EIO...) and no callback is made.
- * Returns true for a server transaction, false for a client one.
+ * About sip_tsx_send_request: *tsxp (optional) is borrowed; it stays valid until the callback
+ * with a final status (>= 200) or resp=NULL has returned, unless the TU takes a ref. An error on
+ * the first send is returned (ENOTCONN, EIO...) with no callback; EINVAL when the request does not
+ * parse, is an ACK (never a transaction) or its top Via branch lacks the z9hG4bK cookie.
  */
+
+/*
+ * Cancels a client INVITE transaction (RFC 3261 9.1): sends a CANCEL built from the INVITE as its
+ * own client transaction whose responses go to fn. Before any provisional response the CANCEL
+ * waits for one (and is dropped if a final response comes first). The INVITE then expects its
+ * final response (487) within 64*T1, else its callback gets 408.
+ * 0, EINVAL (not a client INVITE), EPROTO (already final or cancelled), or a send error.
+ */
+int sip_tsx_cancel(struct sip_tsx *tsx, sip_resp_fn *fn, void *arg);
+
+/* True for a server transaction, false for a client one. */
 bool sip_tsx_is_server(const struct sip_tsx *tsx);
 
 /*
@@ -132,9 +154,11 @@ int sip_response_build(struct buf *out, const struct sip_msg *req, const struct 
 		       size_t body_len);
 /* Standard reason phrase for status ("Unknown" class phrase when unlisted). */
 const char *sip_status_reason(uint16_t status);
-/* Where a response to req goes (RFC 3261 18.2.2 / RFC 3581): a copy of from (conn not
- * re-referenced) whose port is the source port when req's top Via had rport, else the Via port
- * (default 5060/5061). */
+/*
+ * Where a response to req goes (RFC 3261 18.2.2 / RFC 3581): a copy of from (conn not
+ * re-referenced); over UDP its port becomes the Via port (default 5060) unless the top Via had
+ * rport, which keeps the source port. Streams keep from as it is (the same connection).
+ */
 void sip_response_dest(const struct sip_msg *req, const struct sip_peer *from,
 		       struct sip_peer *out);
 

@@ -57,6 +57,10 @@ struct sip_tsx {
 	void *cancel_arg;
 	sip_resp_fn *resp_fn;
 	void *resp_arg;
+	bool cancelled;              /* client INVITE: sip_tsx_cancel was called */
+	bool cancel_pending;         /* ... before any 1xx: the CANCEL waits for one */
+	sip_resp_fn *cancel_resp_fn; /* ... and its CANCEL transaction's callback */
+	void *cancel_resp_arg;
 };
 
 /* stack.c */

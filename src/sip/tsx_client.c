@@ -89,6 +89,61 @@ static void client_send_ack(struct sip_tsx *tsx)
 		stack_send(tsx->st, &tsx->peer, tsx->ack.data, tsx->ack.len);
 }
 
+/* The CANCEL of 9.1: the INVITE's Request-URI, top Via, Route, From, To, Call-ID, CSeq number. */
+static int client_build_cancel(const struct sip_tsx *tsx, struct buf *b)
+{
+	const struct sip_msg *req = tsx->req;
+
+	int err = buf_printf(b, "CANCEL %.*s SIP/2.0\r\nVia: %.*s\r\n", STR_FMT(req->ruri_raw),
+			     STR_FMT(sip_msg_hdr(req, SIP_HDR_VIA)->value));
+	for (const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_ROUTE); h && !err;
+	     h = sip_msg_hdr_next(req, h))
+		err = buf_printf(b, "Route: %.*s\r\n", STR_FMT(h->value));
+	if (!err)
+		err = buf_printf(b, "Max-Forwards: 70\r\nFrom: %.*s\r\nTo: %.*s\r\n",
+				 STR_FMT(sip_msg_hdr(req, SIP_HDR_FROM)->value),
+				 STR_FMT(sip_msg_hdr(req, SIP_HDR_TO)->value));
+	if (!err)
+		err = buf_printf(b, "Call-ID: %.*s\r\nCSeq: %u CANCEL\r\nContent-Length: 0\r\n\r\n",
+				 STR_FMT(req->call_id), (unsigned)req->cseq.num);
+	return err;
+}
+
+static int client_send_cancel(struct sip_tsx *tsx)
+{
+	struct sip_stack *st = tsx->st;
+	struct buf b;
+
+	tsx->cancel_pending = false;
+	buf_init(&b, SIP_MAX_MSG);
+	int err = client_build_cancel(tsx, &b);
+	if (!err)
+		err = sip_tsx_send_request(st, NULL, &tsx->peer, &b, tsx->cancel_resp_fn,
+					   tsx->cancel_resp_arg);
+	buf_free(&b);
+	/* 9.1: the INVITE gets 64*T1 more for its 487, then the TU hears 408. */
+	if (!err && tsx->state == TSX_PROCEEDING)
+		loop_timer_start(st->loop, &tsx->t_end, 64 * st->t1, client_timer_end, tsx);
+	return err;
+}
+
+int sip_tsx_cancel(struct sip_tsx *tsx, sip_resp_fn *fn, void *arg)
+{
+	if (!tsx || tsx->server || !tsx->invite)
+		return EINVAL;
+	if (!tsx->st || tsx->cancelled ||
+	    (tsx->state != TSX_CALLING && tsx->state != TSX_PROCEEDING))
+		return EPROTO;
+	tsx->cancelled = true;
+	tsx->cancel_resp_fn = fn;
+	tsx->cancel_resp_arg = arg;
+	if (tsx->state == TSX_CALLING) {
+		tsx->cancel_pending = true;
+		return 0;
+	}
+	return client_send_cancel(tsx);
+}
+
 static void client_invite_recv(struct sip_tsx *tsx, const struct sip_msg *resp)
 {
 	struct sip_stack *st = tsx->st;
@@ -108,7 +163,12 @@ static void client_invite_recv(struct sip_tsx *tsx, const struct sip_msg *resp)
 	}
 	timer_cancel(&tsx->t_retx);
 	if (status < 200) {
+		/* Timer B only guards Calling: ringing may last as long as the TU lets it. */
+		if (tsx->state == TSX_CALLING)
+			timer_cancel(&tsx->t_end);
 		tsx->state = TSX_PROCEEDING;
+		if (tsx->cancel_pending)
+			client_send_cancel(tsx);
 	} else if (status < 300) {
 		tsx->state = TSX_ACCEPTED;
 		client_end_after(tsx, 64 * st->t1); /* Timer M */

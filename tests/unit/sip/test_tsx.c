@@ -429,6 +429,44 @@ static void test_client_invite_non2xx_acked(void **state)
 	assert_int_equal(stats().client_tsx, 0);
 }
 
+static void test_client_invite_ringing_then_cancel(void **state)
+{
+	struct sip_tsx *tsx = send_client("INVITE", SIP_INVITE, "z9hG4bKcl4");
+
+	recv_resp(180, "z9hG4bKcl4", "INVITE");
+	advance(64 * 500 * 2); /* ringing outlives Timer B */
+	assert_int_equal(nresps, 1);
+	assert_int_equal(stats().client_tsx, 1);
+	assert_int_equal(sip_tsx_cancel(tsx, on_resp, NULL), 0);
+	assert_int_equal(sip_tsx_cancel(tsx, on_resp, NULL), EPROTO);
+	unsigned c = nsent - 1;
+	assert_true(starts(c, "CANCEL sip:b@example.com SIP/2.0\r\n"));
+	assert_non_null(strstr(sent[c].data, "branch=z9hG4bKcl4"));
+	assert_non_null(strstr(sent[c].data, "CSeq: 1 CANCEL\r\n"));
+	assert_int_equal(stats().client_tsx, 2);
+	recv_resp(200, "z9hG4bKcl4", "CANCEL");
+	assert_int_equal(last_resp_status, 200);
+	/* No 487 ever comes: 64*T1 after the CANCEL the INVITE ends with 408. */
+	advance(64 * 500);
+	assert_int_equal(last_resp_status, 408);
+	assert_true(last_resp_null);
+	assert_int_equal(stats().client_tsx, 0);
+}
+
+static void test_client_cancel_waits_for_provisional(void **state)
+{
+	struct sip_tsx *tsx = send_client("INVITE", SIP_INVITE, "z9hG4bKcl5");
+
+	assert_int_equal(sip_tsx_cancel(tsx, on_resp, NULL), 0);
+	assert_int_equal(nsent, 1); /* 9.1: no CANCEL before a provisional */
+	recv_resp(100, "z9hG4bKcl5", "INVITE");
+	assert_int_equal(nsent, 2);
+	assert_true(starts(1, "CANCEL "));
+	recv_resp(487, "z9hG4bKcl5", "INVITE");
+	assert_int_equal(last_resp_status, 487);
+	assert_true(starts(nsent - 1, "ACK "));
+}
+
 static void test_garbage_dropped(void **state)
 {
 	struct sip_peer from = peer(SIP_PROTO_UDP);
@@ -457,6 +495,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_timer_e_and_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_response_and_stray, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_invite_non2xx_acked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_invite_ringing_then_cancel, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_client_cancel_waits_for_provisional, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_dropped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
