@@ -334,6 +334,50 @@ static void test_tcp_oversize_closed(void **state)
 	close(fd);
 }
 
+static void test_tcp_reset_and_half_open(void **state)
+{
+	struct fixture *f = *state;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sip_transport_stats st;
+	int a = client(SOCK_STREAM, &f->tcp), b = client(SOCK_STREAM, &f->tcp);
+
+	pump(f, 50);
+	send_all(a, "INVITE sip:x SIP/2.0\r\n", 22);
+	send_all(b, MSG1, 10);
+	pump(f, 50);
+	assert_int_equal(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	close(a); /* RST mid-message */
+	shutdown(b, SHUT_WR); /* half-open: EOF from the client side */
+	pump(f, 200);
+	sip_transport_stats(f->tp, &st);
+	assert_int_equal(st.conns_open, 0);
+	assert_int_equal(f->got.n, 0);
+	close(b);
+}
+
+static void test_tcp_idle_timeout(void **state)
+{
+	struct fixture *f = *state;
+	struct sip_transport_cfg cfg = { .idle_timeout_s = 1 };
+	struct sip_transport_stats st;
+	struct sip_transport *tp;
+	struct sa any, addr;
+	char buf[16];
+	int fd;
+
+	assert_int_equal(sip_transport_new(&tp, f->loop, &cfg, on_recv, &f->got), 0);
+	assert_int_equal(sa_set_cstr(&any, "127.0.0.1", 0), 0);
+	assert_int_equal(sip_transport_listen(tp, SIP_PROTO_TCP, &any), 0);
+	assert_int_equal(sip_transport_local(tp, SIP_PROTO_TCP, &addr), 0);
+	fd = client(SOCK_STREAM, &addr);
+	assert_int_equal(client_read(f, fd, buf, sizeof(buf), 4000), -1);
+	sip_transport_stats(tp, &st);
+	assert_int_equal(st.conns_timed_out, 1);
+	assert_int_equal(st.conns_open, 0);
+	close(fd);
+	sip_transport_destroy(tp);
+}
+
 static void test_tcp_per_ip_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -505,6 +549,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tcp_garbage_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_frame_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_oversize_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_reset_and_half_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_idle_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_per_ip_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_outgoing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
