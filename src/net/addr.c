@@ -150,7 +150,7 @@ uint32_t sa_hash(const struct sa *sa)
 char *sa_host_str(const struct sa *sa, char *out, size_t size)
 {
 	const void *src = sa->u.sa.sa_family == AF_INET ? (const void *)&sa->u.in.sin_addr
-							 : (const void *)&sa->u.in6.sin6_addr;
+							: (const void *)&sa->u.in6.sin6_addr;
 
 	if (size == 0)
 		return out;

@@ -15,17 +15,15 @@ static SSL_CTX *ctx_base(const SSL_METHOD *method)
 		return NULL;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* Partial writes let a capped output queue drain in pieces without re-copying. */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-				      SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+				  SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
 	return ctx;
 }
 
 int net_tls_server_ctx_new(SSL_CTX **ctxp, const char *cert_file, const char *key_file)
 {
-	if (!cert_file || !key_file || access(cert_file, R_OK) != 0 ||
-	    access(key_file, R_OK) != 0)
+	if (!cert_file || !key_file || access(cert_file, R_OK) != 0 || access(key_file, R_OK) != 0)
 		return ENOENT;
 	SSL_CTX *ctx = ctx_base(TLS_server_method());
 	if (!ctx)

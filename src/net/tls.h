@@ -8,11 +8,11 @@
 #include <openssl/ssl.h>
 
 enum net_tls_status {
-	NET_TLS_OK = 0,     /* done (bytes moved, handshake finished) */
+	NET_TLS_OK = 0,	    /* done (bytes moved, handshake finished) */
 	NET_TLS_WANT_READ,  /* retry when the socket is readable */
 	NET_TLS_WANT_WRITE, /* retry when the socket is writable */
-	NET_TLS_CLOSED,     /* orderly close_notify or EOF */
-	NET_TLS_FAIL,       /* protocol or socket error: drop the connection */
+	NET_TLS_CLOSED,	    /* orderly close_notify or EOF */
+	NET_TLS_FAIL,	    /* protocol or socket error: drop the connection */
 };
 
 /* Server context from PEM cert chain and key files: 0, ENOENT or EPROTO. */

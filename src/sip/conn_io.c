@@ -28,8 +28,8 @@ static int conn_raw_write(struct sip_conn *c, const char *data, size_t len, size
 		enum net_tls_status st = net_tls_write(c->ssl, data, len, n);
 		c->tls_want_write = st == NET_TLS_WANT_WRITE;
 		return st == NET_TLS_OK || st == NET_TLS_WANT_READ || st == NET_TLS_WANT_WRITE
-			       ? 0
-			       : EIO;
+			   ? 0
+			   : EIO;
 	}
 	ssize_t r = send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (r >= 0)
@@ -129,9 +129,7 @@ static void conn_keepalives(struct sip_conn *c)
 static void conn_deliver(struct sip_conn *c, const char *data, size_t len)
 {
 	struct sip_transport *tp = c->tp;
-	struct sip_peer peer = {
-		.proto = c->proto, .addr = c->addr, .local = c->local, .conn = c
-	};
+	struct sip_peer peer = {.proto = c->proto, .addr = c->addr, .local = c->local, .conn = c};
 
 	tp->stats.rx_msgs++;
 	tp->stats.rx_bytes += len;

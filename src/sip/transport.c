@@ -86,8 +86,7 @@ void sip_transport_destroy(struct sip_transport *tp)
 	free(tp);
 }
 
-static int listen_fd(struct sip_transport *tp, enum sip_proto proto, const struct sa *addr,
-		     int *fd)
+static int listen_fd(struct sip_transport *tp, enum sip_proto proto, const struct sa *addr, int *fd)
 {
 	int err;
 
@@ -182,7 +181,7 @@ void sip_peer_release(struct sip_peer *peer)
 
 const char *sip_proto_name(enum sip_proto proto)
 {
-	static const char *const names[SIP_PROTO__COUNT] = { "UDP", "TCP", "TLS" };
+	static const char *const names[SIP_PROTO__COUNT] = {"UDP", "TCP", "TLS"};
 
 	return proto >= 0 && proto < SIP_PROTO__COUNT ? names[proto] : "?";
 }

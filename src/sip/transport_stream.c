@@ -177,7 +177,7 @@ void sip_stream_accept(int lfd, unsigned events, void *arg)
 	struct sip_listener *l = arg;
 
 	for (int i = 0; i < SIP_ACCEPT_BATCH; i++) {
-		struct sa from = { .len = sizeof(from.u.ss) };
+		struct sa from = {.len = sizeof(from.u.ss)};
 		int fd = accept4(lfd, &from.u.sa, &from.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE)
@@ -212,6 +212,8 @@ int sip_stream_send(struct sip_transport *tp, const struct sip_peer *to, const c
 {
 	struct sip_conn *c = to->conn;
 
+	if (len > SIP_MAX_MSG)
+		return EIO; /* nobody may send us more; do not let one message kill the queue */
 	if (c && c->state != SIP_CONN_CLOSED && c->proto == to->proto)
 		return sip_conn_write(c, data, len);
 	c = sip_conn_find(tp, to->proto, &to->addr);

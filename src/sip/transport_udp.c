@@ -25,7 +25,7 @@ static void udp_deliver(struct sip_listener *l, char *data, size_t len, int flag
 			const struct sa *from)
 {
 	struct sip_transport *tp = l->tp;
-	struct sip_peer peer = { .proto = SIP_PROTO_UDP, .addr = *from, .local = l->local };
+	struct sip_peer peer = {.proto = SIP_PROTO_UDP, .addr = *from, .local = l->local};
 
 	if (len == 0 || len > SIP_MAX_MSG || (flags & MSG_TRUNC))
 		return;
@@ -95,8 +95,7 @@ static struct sip_listener *udp_pick(struct sip_transport *tp, const struct sip_
 	return family_match;
 }
 
-int sip_udp_send(struct sip_transport *tp, const struct sip_peer *to, const char *data,
-		 size_t len)
+int sip_udp_send(struct sip_transport *tp, const struct sip_peer *to, const char *data, size_t len)
 {
 	struct sip_listener *l = udp_pick(tp, to);
 
@@ -104,8 +103,8 @@ int sip_udp_send(struct sip_transport *tp, const struct sip_peer *to, const char
 		return ENOTCONN;
 	if (len > SIP_MAX_MSG)
 		return EIO;
-	ssize_t n = sendto(l->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, &to->addr.u.sa,
-			   to->addr.len);
+	ssize_t n =
+	    sendto(l->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, &to->addr.u.sa, to->addr.len);
 	/* A full socket buffer drops the datagram; SIP retransmission recovers. */
 	return n == (ssize_t)len ? 0 : EIO;
 }

@@ -45,9 +45,10 @@ static void test_parse_rejects(void **state)
 {
 	struct sa sa;
 	static const char *const bad[] = {
-		"", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3.4:5x",
-		"::1:5060", "[::1]", "[::1]5060", "[::1:5060", "host.example:5060",
-		"1.2.3.256:1", "[1.2.3.4:5", "1.2.3.4: 5",
+	    "",		  "1.2.3.4",	"1.2.3.4:",	     "1.2.3.4:65536",
+	    "1.2.3.4:-1", "1.2.3.4:5x", "::1:5060",	     "[::1]",
+	    "[::1]5060",  "[::1:5060",	"host.example:5060", "1.2.3.256:1",
+	    "[1.2.3.4:5", "1.2.3.4: 5",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -108,12 +109,9 @@ static void test_small_output_buffers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_parse_format),
-		cmocka_unit_test(test_ipv6_parse_format),
-		cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_port_set),
-		cmocka_unit_test(test_equality_and_hash),
-		cmocka_unit_test(test_small_output_buffers),
+	    cmocka_unit_test(test_ipv4_parse_format), cmocka_unit_test(test_ipv6_parse_format),
+	    cmocka_unit_test(test_parse_rejects),     cmocka_unit_test(test_port_set),
+	    cmocka_unit_test(test_equality_and_hash), cmocka_unit_test(test_small_output_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

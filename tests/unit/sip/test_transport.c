@@ -16,10 +16,12 @@
 #include "core/time.h"
 #include "sip/transport.h"
 
-#define MSG1 "OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\n" \
-	     "Content-Length: 0\r\n\r\n"
-#define MSG2 "MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK2\r\n" \
-	     "Content-Length: 5\r\n\r\nhello"
+#define MSG1                                                                                       \
+	"OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\n"              \
+	"Content-Length: 0\r\n\r\n"
+#define MSG2                                                                                       \
+	"MESSAGE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK2\r\n"              \
+	"Content-Length: 5\r\n\r\nhello"
 
 enum { MAX_GOT = 16 };
 
@@ -77,8 +79,11 @@ static int setup(void **state)
 	snprintf(cert, sizeof(cert), "%s/cert.pem", f->dir);
 	snprintf(key, sizeof(key), "%s/key.pem", f->dir);
 	struct sip_transport_cfg cfg = {
-		.max_conns_per_ip = 3, .frame_timeout_s = 1, .idle_timeout_s = 30,
-		.tls_cert_file = cert, .tls_key_file = key,
+	    .max_conns_per_ip = 3,
+	    .frame_timeout_s = 1,
+	    .idle_timeout_s = 30,
+	    .tls_cert_file = cert,
+	    .tls_key_file = key,
 	};
 	assert_int_equal(loop_new(&f->loop), 0);
 	assert_int_equal(sip_transport_new(&f->tp, f->loop, &cfg, on_recv, &f->got), 0);
@@ -167,7 +172,7 @@ static void test_udp_deliver_and_reply(void **state)
 {
 	struct fixture *f = *state;
 	int fd = client(SOCK_DGRAM, &f->udp);
-	struct sa me = { .len = sizeof(me.u.ss) };
+	struct sa me = {.len = sizeof(me.u.ss)};
 	struct sip_transport_stats st;
 	char buf[256];
 
@@ -337,7 +342,7 @@ static void test_tcp_oversize_closed(void **state)
 static void test_tcp_reset_and_half_open(void **state)
 {
 	struct fixture *f = *state;
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
 	struct sip_transport_stats st;
 	int a = client(SOCK_STREAM, &f->tcp), b = client(SOCK_STREAM, &f->tcp);
 
@@ -346,7 +351,7 @@ static void test_tcp_reset_and_half_open(void **state)
 	send_all(b, MSG1, 10);
 	pump(f, 50);
 	assert_int_equal(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
-	close(a); /* RST mid-message */
+	close(a);	      /* RST mid-message */
 	shutdown(b, SHUT_WR); /* half-open: EOF from the client side */
 	pump(f, 200);
 	sip_transport_stats(f->tp, &st);
@@ -358,7 +363,7 @@ static void test_tcp_reset_and_half_open(void **state)
 static void test_tcp_idle_timeout(void **state)
 {
 	struct fixture *f = *state;
-	struct sip_transport_cfg cfg = { .idle_timeout_s = 1 };
+	struct sip_transport_cfg cfg = {.idle_timeout_s = 1};
 	struct sip_transport_stats st;
 	struct sip_transport *tp;
 	struct sa any, addr;
@@ -404,9 +409,9 @@ static void test_tcp_per_ip_limit(void **state)
 static void test_tcp_outgoing(void **state)
 {
 	struct fixture *f = *state;
-	struct sa any, srv = { .len = sizeof(srv.u.ss) };
+	struct sa any, srv = {.len = sizeof(srv.u.ss)};
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	struct sip_peer to = { .proto = SIP_PROTO_TCP };
+	struct sip_peer to = {.proto = SIP_PROTO_TCP};
 	char buf[256];
 	int fd = -1;
 
@@ -468,8 +473,7 @@ static void test_tls(void **state)
 		assert_int_equal(tls_step(f, ssl, ret), 0);
 	assert_int_equal(ret, 1);
 	assert_true(SSL_version(ssl) >= TLS1_2_VERSION);
-	assert_int_equal(SSL_write(ssl, MSG1 MSG2, (int)strlen(MSG1 MSG2)),
-			 (int)strlen(MSG1 MSG2));
+	assert_int_equal(SSL_write(ssl, MSG1 MSG2, (int)strlen(MSG1 MSG2)), (int)strlen(MSG1 MSG2));
 	pump_until(f, &f->got.n, 2, 2000);
 	assert_int_equal(f->got.n, 2);
 	assert_string_equal(f->got.data[1], MSG2);
@@ -541,22 +545,22 @@ static void test_tls_needs_cert(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_udp_deliver_and_reply, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_udp_keepalive_and_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_two_in_one_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_byte_by_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_keepalive, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_garbage_closed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_frame_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_oversize_closed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_reset_and_half_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_idle_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_per_ip_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_outgoing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tls_garbage_closed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tls_handshake_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tls_needs_cert, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_udp_deliver_and_reply, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_udp_keepalive_and_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_two_in_one_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_byte_by_byte, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_keepalive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_garbage_closed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_frame_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_oversize_closed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_reset_and_half_open, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_idle_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_per_ip_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_outgoing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tls_garbage_closed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tls_handshake_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tls_needs_cert, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
