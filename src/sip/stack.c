@@ -37,6 +37,7 @@ int sip_stack_new(struct sip_stack **sp, struct loop *loop, struct sip_transport
 	st->arg = arg;
 	st->send = stack_send_tp;
 	st->send_ctx = tp;
+	st->max_server_tsx = SIP_DEFAULT_MAX_SERVER_TSX;
 	hmap_init(&st->server, STACK_INITIAL_BUCKETS);
 	hmap_init(&st->client, STACK_INITIAL_BUCKETS);
 	*sp = st;
@@ -84,6 +85,11 @@ int sip_stack_set_via_host(struct sip_stack *st, enum sip_proto proto, const cha
 	free(st->via_host[proto]);
 	st->via_host[proto] = hostport ? xstrdup(hostport) : NULL;
 	return 0;
+}
+
+void sip_stack_set_max_server_tsx(struct sip_stack *st, size_t max)
+{
+	st->max_server_tsx = max ? max : SIP_DEFAULT_MAX_SERVER_TSX;
 }
 
 struct loop *sip_stack_loop(const struct sip_stack *st)

@@ -124,6 +124,12 @@ int sip_stack_set_via_host(struct sip_stack *st, enum sip_proto proto, const cha
 struct loop *sip_stack_loop(const struct sip_stack *st);
 
 /*
+ * Caps live server transactions (default 200000, about a minute of 3,000 calls/s): past it new
+ * requests get a stateless 503 with Retry-After instead of state, so a flood cannot grow memory.
+ */
+void sip_stack_set_max_server_tsx(struct sip_stack *st, size_t max);
+
+/*
  * About sip_tsx_send_request: *tsxp (optional) is borrowed; it stays valid until the callback
  * with a final status (>= 200) or resp=NULL has returned, unless the TU takes a ref. An error on
  * the first send is returned (ENOTCONN, EIO...) with no callback; EINVAL when the request does not

@@ -8,7 +8,7 @@
 #include "core/timer.h"
 #include "sip/stack.h"
 
-enum { SIP_TRYING_DELAY_MS = 200 };
+enum { SIP_TRYING_DELAY_MS = 200, SIP_DEFAULT_MAX_SERVER_TSX = 200000 };
 
 enum sip_tsx_state {
 	TSX_TRYING,     /* non-INVITE, nothing sent yet; client: request sent */
@@ -33,6 +33,7 @@ struct sip_stack {
 	void *send_ctx;
 	struct hmap server; /* struct sip_tsx by branch/sent-by/method (one table ref each) */
 	struct hmap client; /* struct sip_tsx by branch/method */
+	size_t max_server_tsx;
 	struct sip_stack_stats stats;
 };
 

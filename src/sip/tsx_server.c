@@ -184,6 +184,12 @@ void tsx_server_recv(struct sip_stack *st, struct sip_msg *req, const struct sip
 		sip_msg_free(req);
 		return;
 	}
+	if (st->server.count >= st->max_server_tsx) {
+		sip_stack_reply_stateless(st, req, from, 503, NULL, "Retry-After: 5\r\n");
+		stack_bad(st, from, "too many transactions", 503);
+		sip_msg_free(req);
+		return;
+	}
 	if (req->method == SIP_CANCEL) {
 		server_cancel(st, req, from);
 		return;

@@ -11,6 +11,7 @@
 
 #include "core/loop.h"
 #include "core/obj.h"
+#include "core/time.h"
 #include "sip/stack.h"
 
 enum { MAX_SENT = 128 };
@@ -142,7 +143,8 @@ static int setup(void **state)
 	bad_status = auto_status = last_resp_status = 0;
 	held = NULL;
 	assert_int_equal(loop_new(&loop), 0);
-	now_ms = loop_now(loop);
+	/* Virtual time from here on: at or after the wheel's own start, then only advance(). */
+	now_ms = time_mono_ms();
 	timer_wheel_advance(loop_timers(loop), now_ms);
 	assert_int_equal(sip_stack_new(&st, loop, NULL, &cfg, on_request, on_bad, NULL), 0);
 	sip_stack_set_send_fn(st, capture, NULL);
@@ -467,6 +469,22 @@ static void test_client_cancel_waits_for_provisional(void **state)
 	assert_true(starts(nsent - 1, "ACK "));
 }
 
+static void test_transaction_cap(void **state)
+{
+	sip_stack_set_max_server_tsx(st, 2);
+	recv_req("OPTIONS", "z9hG4bKcap1", 1, "OPTIONS");
+	recv_req("OPTIONS", "z9hG4bKcap2", 2, "OPTIONS");
+	recv_req("OPTIONS", "z9hG4bKcap3", 3, "OPTIONS");
+	assert_int_equal(nrequests, 2);
+	assert_int_equal(stats().server_tsx, 2);
+	assert_int_equal(nsent, 1);
+	assert_true(starts(0, "SIP/2.0 503 Service Unavailable\r\n"));
+	assert_non_null(strstr(sent[0].data, "Retry-After: 5\r\n"));
+	assert_int_equal(bad_status, 503);
+	recv_req("OPTIONS", "z9hG4bKcap1", 1, "OPTIONS"); /* retransmissions still match */
+	assert_int_equal(stats().retrans_absorbed, 1);
+}
+
 static void test_garbage_dropped(void **state)
 {
 	struct sip_peer from = peer(SIP_PROTO_UDP);
@@ -499,6 +517,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client_cancel_waits_for_provisional, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_dropped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
