@@ -104,6 +104,14 @@ void sip_stack_stats(const struct sip_stack *st, struct sip_stack_stats *out)
 	out->client_tsx = st->client.count;
 }
 
+int sip_stack_send_raw(struct sip_stack *st, const struct sip_peer *to, const char *data,
+		       size_t len)
+{
+	if (!st || !to || !data || !len || len > SIP_MAX_MSG)
+		return EINVAL;
+	return stack_send(st, to, data, len);
+}
+
 int stack_send(struct sip_stack *st, const struct sip_peer *to, const char *data, size_t len)
 {
 	return st->send(st->send_ctx, to, data, len);

@@ -114,6 +114,9 @@ void sip_stack_stats(const struct sip_stack *st, struct sip_stack_stats *out);
  */
 typedef int(sip_send_fn)(void *ctx, const struct sip_peer *to, const char *data, size_t len);
 void sip_stack_set_send_fn(struct sip_stack *st, sip_send_fn *fn, void *ctx);
+/* Sends bytes outside any transaction (the ACK of a 2xx, a 2xx retransmission) through that hook. */
+int sip_stack_send_raw(struct sip_stack *st, const struct sip_peer *to, const char *data,
+		       size_t len);
 
 /*
  * The host[:port] put in our Via for proto (e.g. a public address behind NAT); NULL clears it.

@@ -485,6 +485,17 @@ static void test_transaction_cap(void **state)
 	assert_int_equal(stats().retrans_absorbed, 1);
 }
 
+static void test_send_raw(void **state)
+{
+	struct sip_peer to = peer(SIP_PROTO_UDP);
+
+	assert_int_equal(sip_stack_send_raw(st, &to, "ACK x", 5), 0);
+	assert_int_equal(nsent, 1);
+	assert_string_equal(sent[0].data, "ACK x");
+	assert_int_equal(sip_stack_send_raw(st, &to, "", 0), EINVAL);
+	assert_int_equal(nsent, 1);
+}
+
 static void test_garbage_dropped(void **state)
 {
 	struct sip_peer from = peer(SIP_PROTO_UDP);
@@ -518,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_cancel_waits_for_provisional, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transaction_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_raw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_dropped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
