@@ -40,6 +40,7 @@ typedef void(sip_bad_fn)(struct sip_stack *st, const struct sip_peer *from, cons
 int sip_stack_new(struct sip_stack **sp, struct loop *loop, struct sip_transport *tp,
 		  const struct sip_stack_cfg *cfg, sip_request_fn *on_request, sip_bad_fn *on_bad,
 		  void *arg);
+/* Ends every transaction without callbacks; call it before destroying the transport and loop. */
 void sip_stack_destroy(struct sip_stack *st);
 
 /*
