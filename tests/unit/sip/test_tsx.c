@@ -9,6 +9,10 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "core/loop.h"
 #include "core/obj.h"
 #include "core/time.h"
@@ -507,6 +511,80 @@ static void test_garbage_dropped(void **state)
 	assert_int_equal(stats().parse_errors, 1);
 }
 
+static struct sip_stack *real_st;
+
+static void real_on_request(struct sip_stack *s, struct sip_tsx *tsx, const struct sip_msg *req,
+			    const struct sip_peer *from, void *arg)
+{
+	assert_int_equal(sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0), 0);
+}
+
+static void real_recv(const char *data, size_t len, const struct sip_peer *from, void *arg)
+{
+	sip_stack_recv(real_st, data, len, from);
+}
+
+/* The whole path over loopback UDP with the real transport: parse, reply, rport routing. */
+static void test_real_udp_transport(void **state)
+{
+	struct loop *l;
+	struct sip_transport *tp;
+	struct sa bind_sa, local;
+	struct sockaddr_in cli = { .sin_family = AF_INET };
+	socklen_t clen = sizeof(cli);
+	char msg[1024], resp[2048];
+
+	assert_int_equal(loop_new(&l), 0);
+	assert_int_equal(sip_transport_new(&tp, l, NULL, real_recv, NULL), 0);
+	assert_int_equal(sa_set_cstr(&bind_sa, "127.0.0.1", 0), 0);
+	assert_int_equal(sip_transport_listen(tp, SIP_PROTO_UDP, &bind_sa), 0);
+	assert_int_equal(sip_transport_local(tp, SIP_PROTO_UDP, &local), 0);
+	assert_int_equal(sip_stack_new(&real_st, l, tp, NULL, real_on_request, NULL, NULL), 0);
+
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	cli.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&cli, sizeof(cli)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&cli, &clen), 0);
+	unsigned cport = ntohs(cli.sin_port);
+	/* The Via claims port 9 so only rport can bring the answer back. */
+	int n = snprintf(msg, sizeof(msg),
+			 "OPTIONS sip:100@127.0.0.1 SIP/2.0\r\n"
+			 "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKreal1;rport\r\n"
+			 "Max-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
+			 "To: <sip:100@127.0.0.1>\r\nCall-ID: real1\r\nCSeq: 1 OPTIONS\r\n"
+			 "Content-Length: 0\r\n\r\n");
+	assert_int_equal(sendto(fd, msg, (size_t)n, 0, &local.u.sa, local.len), n);
+	ssize_t got = -1;
+	for (int i = 0; i < 50 && got < 0; i++) {
+		loop_run_once(l, 20);
+		got = recv(fd, resp, sizeof(resp) - 1, MSG_DONTWAIT);
+	}
+	assert_true(got > 0);
+	resp[got] = '\0';
+	assert_memory_equal(resp, "SIP/2.0 200 OK\r\n", 16);
+	char want[64];
+	snprintf(want, sizeof(want), ";rport=%u;received=127.0.0.1\r\n", cport);
+	assert_non_null(strstr(resp, want));
+
+	/* With no configured host, requests advertise the bound address. */
+	struct sip_request_spec spec = { .method = SIP_OPTIONS, .ruri = "sip:x@127.0.0.1",
+					 .from_uri = "sip:a@127.0.0.1", .to_uri = "sip:x@127.0.0.1",
+					 .call_id = "c", .cseq = 1 };
+	struct buf b;
+	char host[SA_ADDRSTRLEN], via[128];
+	buf_init(&b, SIP_MAX_MSG);
+	assert_int_equal(sip_request_build(real_st, &b, &spec, SIP_PROTO_UDP, "z9hG4bKr2"), 0);
+	snprintf(via, sizeof(via), "Via: SIP/2.0/UDP %s;branch=z9hG4bKr2;rport\r\n",
+		 sa_str(&local, host, sizeof(host)));
+	assert_non_null(strstr(b.data, via));
+	buf_free(&b);
+	close(fd);
+	sip_stack_destroy(real_st);
+	sip_transport_destroy(tp);
+	loop_destroy(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +609,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transaction_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_raw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_dropped, setup, teardown),
+		cmocka_unit_test(test_real_udp_transport),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
