@@ -1,0 +1,16 @@
+#!/bin/sh
+# Runs every benchmark bench/*.sh (except this one) against BUILD_DIR and prints their tables;
+# `make bench` calls it. Exit status: 1 if any benchmark failed to run.
+set -u
+BUILD=${1:-build}
+DIR=$(cd "$(dirname "$0")" && pwd)
+status=0
+for b in "$DIR"/*.sh; do
+	[ "$(basename "$b")" = run.sh ] && continue
+	echo "== $(basename "$b" .sh)"
+	if ! "$b" "$BUILD"; then
+		echo "$(basename "$b"): FAILED" >&2
+		status=1
+	fi
+done
+exit $status
