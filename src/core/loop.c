@@ -213,10 +213,11 @@ int loop_run_once(struct loop *loop, int timeout_ms)
 	if (n < 0 && errno != EINTR)
 		return errno;
 	loop->now = time_mono_ms();
+	/* Timers first: fd callbacks then start timers from the same clock loop_now() shows. */
+	timer_wheel_advance(loop->wheel, loop->now);
+	loop_run_defers(loop);
 	for (int i = 0; i < n; i++)
 		loop_dispatch(loop, &evs[i]);
-	loop_run_defers(loop);
-	timer_wheel_advance(loop->wheel, loop->now);
 	loop_run_defers(loop);
 	return 0;
 }
