@@ -23,8 +23,8 @@ static const struct conf_def *conf_find(const struct conf_def *table, struct str
 
 static int conf_parse_bool(struct str v, bool *out)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (str_eq_case_cstr(v, yes[i])) {
@@ -63,8 +63,7 @@ static int conf_parse_int(const struct conf_def *d, struct str v, int *out)
 	return 0;
 }
 
-static int conf_apply(const struct conf_def *d, void *base, struct str v, char *err,
-		      size_t errlen)
+static int conf_apply(const struct conf_def *d, void *base, struct str v, char *err, size_t errlen)
 {
 	char *field = (char *)base + d->offset;
 
@@ -79,8 +78,8 @@ static int conf_apply(const struct conf_def *d, void *base, struct str v, char *
 		if (d->min == 0 && d->max == 0)
 			snprintf(err, errlen, "%s: '%.*s' is not an integer", d->key, STR_FMT(v));
 		else
-			snprintf(err, errlen, "%s: '%.*s' is not an integer from %ld to %ld", d->key,
-				 STR_FMT(v), d->min, d->max);
+			snprintf(err, errlen, "%s: '%.*s' is not an integer from %ld to %ld",
+				 d->key, STR_FMT(v), d->min, d->max);
 		return EINVAL;
 	case CONF_BOOL:
 		if (conf_parse_bool(v, (bool *)field) == 0)

@@ -14,7 +14,7 @@ enum { LOOP_BATCH = 128, LOOP_MAX_FDS = 1 << 22 };
 
 struct loop_fd {
 	loop_fd_fn *fn; /* NULL when the slot is free */
-	void *arg;      /* borrowed */
+	void *arg;	/* borrowed */
 	unsigned events;
 	uint32_t gen; /* tags epoll data so events queued for an older registration are dropped */
 };
@@ -48,7 +48,7 @@ int loop_new(struct loop **lp)
 		err = errno;
 		goto out;
 	}
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = UINT64_MAX };
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = UINT64_MAX};
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->wakefd, &ev) < 0) {
 		err = errno;
 		goto out;
@@ -108,8 +108,8 @@ static int loop_fd_ctl(struct loop *loop, int op, int fd)
 {
 	struct loop_fd *f = &loop->fds[fd];
 	struct epoll_event ev = {
-		.events = loop_epoll_events(f->events),
-		.data.u64 = (uint64_t)f->gen << 32 | (uint32_t)fd,
+	    .events = loop_epoll_events(f->events),
+	    .data.u64 = (uint64_t)f->gen << 32 | (uint32_t)fd,
 	};
 
 	return epoll_ctl(loop->epfd, op, fd, &ev) < 0 ? errno : 0;
@@ -265,5 +265,5 @@ void loop_defer(struct loop *loop, loop_defer_fn *fn, void *arg)
 		loop->defers_cap = loop->defers_cap ? loop->defers_cap * 2 : 16;
 		loop->defers = xrealloc(loop->defers, loop->defers_cap * sizeof(*loop->defers));
 	}
-	loop->defers[loop->ndefers++] = (struct loop_defer_item){ fn, arg };
+	loop->defers[loop->ndefers++] = (struct loop_defer_item){fn, arg};
 }

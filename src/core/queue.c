@@ -17,7 +17,7 @@ struct mqueue_item {
 struct mqueue {
 	pthread_mutex_t lock;
 	struct mqueue_item *head, *tail; /* owned, guarded by lock */
-	size_t depth, limit;             /* guarded by lock */
+	size_t depth, limit;		 /* guarded by lock */
 	int efd;
 	struct loop *loop; /* borrowed: the consumer's */
 	mqueue_fn *fn;

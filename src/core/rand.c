@@ -35,7 +35,7 @@ uint32_t rand_u32(void)
 void rand_token(char *out, size_t n)
 {
 	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char chunk[64];
 	size_t i = 0;
 

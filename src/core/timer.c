@@ -121,8 +121,7 @@ static void wheel_insert(struct timer_wheel *w, struct timer *t)
 	list_append(&w->slots[level][(e >> (WHEEL_BITS * level)) & WHEEL_MASK], t);
 }
 
-void timer_start(struct timer_wheel *w, struct timer *t, uint64_t delay_ms, timer_fn *fn,
-		 void *arg)
+void timer_start(struct timer_wheel *w, struct timer *t, uint64_t delay_ms, timer_fn *fn, void *arg)
 {
 	if (t->next)
 		list_unlink(t);

@@ -68,9 +68,9 @@ static void test_consume(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_append_and_cap),
-		cmocka_unit_test(test_printf_and_grow),
-		cmocka_unit_test(test_consume),
+	    cmocka_unit_test(test_append_and_cap),
+	    cmocka_unit_test(test_printf_and_grow),
+	    cmocka_unit_test(test_consume),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

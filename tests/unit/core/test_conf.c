@@ -23,12 +23,12 @@ struct cfg {
 };
 
 static const struct conf_def table[] = {
-	{ "name", CONF_STR, offsetof(struct cfg, name), "zvonar", 0, 0, "node name" },
-	{ "greeting", CONF_STR, offsetof(struct cfg, greeting), NULL, 0, 0, "banner" },
-	{ "port", CONF_INT, offsetof(struct cfg, port), "5060", 1, 65535, "SIP port" },
-	{ "offset", CONF_INT, offsetof(struct cfg, offset), "-5", -10, 10, "signed" },
-	{ "verbose", CONF_BOOL, offsetof(struct cfg, verbose), "no", 0, 0, "chatty" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+    {"name", CONF_STR, offsetof(struct cfg, name), "zvonar", 0, 0, "node name"},
+    {"greeting", CONF_STR, offsetof(struct cfg, greeting), NULL, 0, 0, "banner"},
+    {"port", CONF_INT, offsetof(struct cfg, port), "5060", 1, 65535, "SIP port"},
+    {"offset", CONF_INT, offsetof(struct cfg, offset), "-5", -10, 10, "signed"},
+    {"verbose", CONF_BOOL, offsetof(struct cfg, verbose), "no", 0, 0, "chatty"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
 static char path[64];
@@ -136,7 +136,7 @@ static void test_pairs_and_bounds(void **state)
 	assert_string_equal(c.name, "a=b");
 	assert_int_equal(conf_set_pair(table, &c, "name", err, sizeof(err)), EINVAL);
 	assert_int_equal(conf_set_pair(table, &c, "bogus=1", err, sizeof(err)), ENOENT);
-	for (const char *const *v = (const char *const[]){ "yes", "TRUE", "on", "1", NULL }; *v;
+	for (const char *const *v = (const char *const[]){"yes", "TRUE", "on", "1", NULL}; *v;
 	     v++) {
 		assert_int_equal(conf_set(table, &c, "verbose", "no", err, sizeof(err)), 0);
 		assert_int_equal(conf_set(table, &c, "verbose", *v, err, sizeof(err)), 0);
@@ -152,10 +152,10 @@ static void test_pairs_and_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_file_errors),
-		cmocka_unit_test(test_pairs_and_bounds),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_pairs_and_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,7 @@ static void test_grow_and_find(void **state)
 static void test_same_hash_chain(void **state)
 {
 	struct hmap m;
-	struct item a = { .key = 1 }, b = { .key = 2 }, c = { .key = 3 };
+	struct item a = {.key = 1}, b = {.key = 2}, c = {.key = 3};
 
 	hmap_init(&m, 8);
 	/* Three keys forced onto one hash: the caller tells them apart. */
@@ -87,7 +87,7 @@ static void test_iterate_and_remove(void **state)
 	struct hmap m;
 	struct item items[N];
 	struct hmap_iter it;
-	int seen[N] = { 0 };
+	int seen[N] = {0};
 
 	hmap_init(&m, 0);
 	for (int i = 0; i < N; i++) {
@@ -109,9 +109,9 @@ static void test_iterate_and_remove(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_grow_and_find),
-		cmocka_unit_test(test_same_hash_chain),
-		cmocka_unit_test(test_iterate_and_remove),
+	    cmocka_unit_test(test_grow_and_find),
+	    cmocka_unit_test(test_same_hash_chain),
+	    cmocka_unit_test(test_iterate_and_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,11 +192,11 @@ static void test_fd_del_in_callback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fd_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_defer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_from_thread, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fd_del_in_callback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fd_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_timers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_defer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_from_thread, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fd_del_in_callback, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

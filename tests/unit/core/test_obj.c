@@ -73,7 +73,7 @@ static void test_refs_across_threads(void **state)
 static void test_rand(void **state)
 {
 	char tok[33], hex[2 * 20 + 1];
-	unsigned char a[32] = { 0 }, b[32] = { 0 };
+	unsigned char a[32] = {0}, b[32] = {0};
 
 	rand_bytes(a, sizeof(a));
 	rand_bytes(b, sizeof(b));
@@ -97,9 +97,9 @@ static void test_rand(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_refcount),
-		cmocka_unit_test(test_refs_across_threads),
-		cmocka_unit_test(test_rand),
+	    cmocka_unit_test(test_refcount),
+	    cmocka_unit_test(test_refs_across_threads),
+	    cmocka_unit_test(test_rand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,7 +62,7 @@ static void *produce(void *arg)
 
 static void test_two_producers(void **state)
 {
-	struct consumer c = { 0 };
+	struct consumer c = {0};
 	struct mqueue *q;
 	pthread_t th[2];
 	struct producer p[2];
@@ -70,7 +70,7 @@ static void test_two_producers(void **state)
 	assert_int_equal(loop_new(&c.loop), 0);
 	assert_int_equal(mqueue_new(&q, c.loop, on_msg, &c), 0);
 	for (int i = 0; i < 2; i++) {
-		p[i] = (struct producer){ q, i };
+		p[i] = (struct producer){q, i};
 		assert_int_equal(pthread_create(&th[i], NULL, produce, &p[i]), 0);
 	}
 	assert_int_equal(loop_run(c.loop), 0);
@@ -120,8 +120,8 @@ static void test_limit_and_destroy_delivers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_two_producers),
-		cmocka_unit_test(test_limit_and_destroy_delivers),
+	    cmocka_unit_test(test_two_producers),
+	    cmocka_unit_test(test_limit_and_destroy_delivers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,9 +79,9 @@ static void test_eq_hash_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_to_u64),
-		cmocka_unit_test(test_trim_split),
-		cmocka_unit_test(test_eq_hash_copy),
+	    cmocka_unit_test(test_to_u64),
+	    cmocka_unit_test(test_trim_split),
+	    cmocka_unit_test(test_eq_hash_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

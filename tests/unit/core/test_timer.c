@@ -16,9 +16,9 @@ static uint64_t now;
 struct rec {
 	struct timer t;
 	int id;
-	uint64_t fired_at; /* 0 = not fired */
+	uint64_t fired_at;    /* 0 = not fired */
 	struct timer *victim; /* cancelled by this timer's callback, if set */
-	uint64_t restart_ms; /* restart itself once with this delay, if set */
+	uint64_t restart_ms;  /* restart itself once with this delay, if set */
 };
 
 static int order[64];
@@ -61,8 +61,8 @@ static int teardown(void **state)
 
 static void test_order(void **state)
 {
-	struct rec r[4] = { { .id = 0 }, { .id = 1 }, { .id = 2 }, { .id = 3 } };
-	uint64_t delays[4] = { 300, 5, 70000, 5 };
+	struct rec r[4] = {{.id = 0}, {.id = 1}, {.id = 2}, {.id = 3}};
+	uint64_t delays[4] = {300, 5, 70000, 5};
 
 	for (int i = 0; i < 4; i++) {
 		timer_init(&r[i].t);
@@ -89,7 +89,7 @@ static void test_order(void **state)
 
 static void test_cancel_and_restart(void **state)
 {
-	struct rec a = { .id = 1 }, b = { .id = 2 };
+	struct rec a = {.id = 1}, b = {.id = 2};
 
 	timer_init(&a.t);
 	timer_init(&b.t);
@@ -112,7 +112,7 @@ static void test_cancel_and_restart(void **state)
 
 static void test_restart_from_callback(void **state)
 {
-	struct rec a = { .id = 7, .restart_ms = 100 };
+	struct rec a = {.id = 7, .restart_ms = 100};
 
 	timer_init(&a.t);
 	timer_start(w, &a.t, 10, on_fire, &a);
@@ -129,7 +129,7 @@ static void test_restart_from_callback(void **state)
 
 static void test_cancel_same_tick(void **state)
 {
-	struct rec a = { .id = 1 }, b = { .id = 2 }, c = { .id = 3 };
+	struct rec a = {.id = 1}, b = {.id = 2}, c = {.id = 3};
 
 	timer_init(&a.t);
 	timer_init(&b.t);
@@ -148,14 +148,14 @@ static void test_cancel_same_tick(void **state)
 
 static void test_big_jumps(void **state)
 {
-	static const uint64_t delays[] = { 1, 255, 256, 257, 65535, 65536, 65537, 16777215,
-					   16777216, 16777217, 86400000, 3 * 86400000ull,
-					   (1ull << 32) + 5 };
+	static const uint64_t delays[] = {
+	    1,	      255,	256,	  257,	    65535,	     65536,	      65537,
+	    16777215, 16777216, 16777217, 86400000, 3 * 86400000ull, (1ull << 32) + 5};
 	enum { N = sizeof(delays) / sizeof(delays[0]) };
 	struct rec r[N];
 
 	for (int i = 0; i < N; i++) {
-		r[i] = (struct rec){ .id = i };
+		r[i] = (struct rec){.id = i};
 		timer_init(&r[i].t);
 		timer_start(w, &r[i].t, delays[i], on_fire, &r[i]);
 	}
@@ -209,7 +209,7 @@ static void test_random_model(void **state)
 {
 	enum { N = 300, STEPS = 20000 };
 	struct rec *r = xcalloc(N, sizeof(*r));
-	static const uint64_t scales[] = { 10, 300, 70000, 20000000 };
+	static const uint64_t scales[] = {10, 300, 70000, 20000000};
 
 	srand(12345);
 	for (int i = 0; i < N; i++) {
@@ -220,7 +220,8 @@ static void test_random_model(void **state)
 		struct rec *x = &r[rand() % N];
 		int op = rand() % 4;
 		if (op == 0) {
-			timer_start(w, &x->t, 1 + (uint64_t)rand() % scales[rand() % 4], on_fire, x);
+			timer_start(w, &x->t, 1 + (uint64_t)rand() % scales[rand() % 4], on_fire,
+				    x);
 			x->fired_at = 0;
 		} else if (op == 1) {
 			timer_cancel(&x->t);
@@ -254,13 +255,13 @@ static void test_random_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_and_restart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_restart_from_callback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_same_tick, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_big_jumps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_timers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_and_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restart_from_callback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_same_tick, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_big_jumps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_timers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_random_model, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
