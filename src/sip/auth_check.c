@@ -1,5 +1,6 @@
 /* Digest challenges and credential checks with nonce-count replay tracking and bans. */
 #include <errno.h>
+#include <stdio.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
