@@ -317,8 +317,12 @@ static bool params_cover(struct str a, struct str b, char sep, bool all)
 	struct str rest = a, item, name, vb;
 
 	while (rest.p && a.len) {
+		struct str before = str_make(a.p, (size_t)(rest.p - a.p));
 		rest = str_split(rest, sep, &item);
 		struct str va = str_split(item, '=', &name);
+		/* a repeated name was judged at its first occurrence, as list_find sees it */
+		if (list_find(before, sep, name, &vb))
+			continue;
 		if (!list_find(b, sep, name, &vb)) {
 			if (all || param_must_match(name))
 				return false;
