@@ -4,20 +4,20 @@
 #
 # usage: bench/sip.sh [BUILD_DIR]
 # env:   BENCH_QUICK=1            5 s steps (smoke check)
-#        BENCH_STEP_SECONDS=N     seconds per step (default 20)
-#        BENCH_SIP_RATES="..."    rates to step through (default "1000 2000 4000 8000")
+#        BENCH_STEP_SECONDS=N     seconds per step (default 15)
+#        BENCH_SIP_RATES="..."    rates to step through (default "1000 2000 4000 8000 16000")
 #        BENCH_SIP_SERVERS="..."  subset of "zvonar kamailio"
-#        BENCH_BUDGET=N           stop starting new steps after N seconds (default 330)
+#        BENCH_BUDGET=N           start no step that would end after N seconds (default 300)
 #        BENCH_KEEP=1             keep the work directory (sipp stats, server logs)
 set -u
 
 BUILD=${1:-build}
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-STEP=${BENCH_STEP_SECONDS:-20}
+STEP=${BENCH_STEP_SECONDS:-15}
 [ "${BENCH_QUICK:-0}" = 1 ] && STEP=${BENCH_STEP_SECONDS:-5}
-RATES=${BENCH_SIP_RATES:-1000 2000 4000 8000}
+RATES=${BENCH_SIP_RATES:-1000 2000 4000 8000 16000}
 SERVERS=${BENCH_SIP_SERVERS:-zvonar kamailio}
-BUDGET=${BENCH_BUDGET:-330}
+BUDGET=${BENCH_BUDGET:-300}
 USERS=1000
 FIRST_USER=2000
 BUF=4194304
@@ -26,6 +26,7 @@ CLK_TCK=$(getconf CLK_TCK)
 T_START=$(date +%s)
 ZV_PID=
 KAM_PID=
+declare -A SIPP_PORT
 
 log() { echo "sip.sh: $*" >&2; }
 
@@ -156,7 +157,9 @@ stat_col()
 		END { v = $c; sub(/^.*\t/, "", v); print v }' "$1"
 }
 
-# One sipp run at a fixed rate; appends "server scenario rate achieved cpu% cpu_ms failed
+# run_step SERVER PORT PID SCENARIO RATE SIPP_PORT: one sipp run at a fixed rate. The sipp port
+# is fixed per server so every step re-registers the same Contact (no growing binding lists).
+# Appends "server scenario rate achieved cpu% cpu_ms failed
 # retrans pass" to results. Pass = no failed call and >= 95 % of the target rate achieved.
 run_step()
 {
@@ -169,8 +172,8 @@ run_step()
 	c0=$(cpu_ticks "$pid")
 	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
-	sipp "127.0.0.1:$port" $args -i 127.0.0.1 -p "$(free_port)" -r "$rate" -m $((rate * STEP)) \
-		-l $((rate * 2)) -buff_size $BUF -recv_timeout 5000 -timeout $((STEP + 40))s \
+	sipp "127.0.0.1:$port" $args -i 127.0.0.1 -p "$6" -r "$rate" -m $((rate * STEP)) \
+		-l "$rate" -buff_size $BUF -recv_timeout 5000 -timeout $((STEP + 40))s \
 		-nostdin -trace_stat -stf "$stf" -fd 1 -trace_err -error_file "$WORK/$tag.err" \
 		>/dev/null 2>&1
 	t1=$(date +%s%N)
@@ -207,6 +210,7 @@ run_scenario()
 			[ "${live[$srv]}" = 1 ] || continue
 			if [ $(($(date +%s) - T_START + STEP + 10)) -gt "$BUDGET" ]; then
 				log "time budget of $BUDGET s reached; not running $srv $scen $rate/s"
+				echo "$srv $scen $rate - - - - - budget" >>"$WORK/results"
 				live[$srv]=0
 				continue
 			fi
@@ -214,7 +218,7 @@ run_scenario()
 			zvonar) port=$ZV_PORT pid=$ZV_PID ;;
 			kamailio) port=$KAM_PORT pid=$KAM_PID ;;
 			esac
-			run_step "$srv" "$port" "$pid" "$scen" "$rate" || live[$srv]=0
+			run_step "$srv" "$port" "$pid" "$scen" "$rate" "${SIPP_PORT[$srv]}" || live[$srv]=0
 		done
 	done
 }
@@ -230,7 +234,12 @@ report()
 		"CPU %" "CPU ms per tx" failures "next step"
 	echo '|----------|----------|------------|--------|---------------|----------|----------------------------------|'
 	awk -v servers="$ACTIVE" -v first="${RATES%% *}" '
-	{ key = $1 " " $2; if ($9 == 1) { best[key] = $0 } else { bad[key] = $0 } }
+	{
+		key = $1 " " $2
+		if ($9 == "budget") cut[key] = $3
+		else if ($9 == 1) best[key] = $0
+		else bad[key] = $0
+	}
 	END {
 		n = split(servers, sv, " ")
 		split("register options", sc, " ")
@@ -242,7 +251,7 @@ report()
 			} else {
 				rate = "<" first; cpu = "-"; ms = "-"; f = "-"
 			}
-			nx = "none run"
+			nx = (key in cut) ? cut[key] "/s: cut by time budget" : "none run"
 			if (key in bad) {
 				split(bad[key], x, " ")
 				nx = sprintf("%d/s: %d/s, %d failed, %d retr", x[3], x[4], x[7], x[8])
@@ -277,7 +286,8 @@ main()
 			command -v kamailio >/dev/null || { log "kamailio missing; skipping"; continue; } ;;
 		*) log "unknown server $srv"; continue ;;
 		esac
-		if "start_$srv"; then ACTIVE="$ACTIVE $srv"; else log "skipping $srv"; fi
+		if "start_$srv"; then ACTIVE="$ACTIVE $srv"; else log "skipping $srv"; continue; fi
+		SIPP_PORT[$srv]=$(free_port)
 	done
 	[ -n "$ACTIVE" ] || { log "no server to measure"; exit 1; }
 	run_scenario register
