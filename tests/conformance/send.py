@@ -9,16 +9,16 @@ With --check it compares the answer with the case's "# expect" lines, prints
 "PASS"/"FAIL <why>" after it and exits 1 on a mismatch. With --show it also prints the
 whole response (for debugging a case).
 
-Case format: "# key: value" lines, a blank line, then the message. Unless "# raw: yes",
-line ends become CRLF. In raw cases line ends stay as written (bare LF) and the escapes
+Case format: "# key: value" lines, a blank line, then the message exactly as it is to be
+sent (so it normally ends with an empty line). Unless "# raw: yes", line ends become
+CRLF. In raw cases line ends stay as written (bare LF) and the escapes
 \\r \\n \\t \\\\ and \\xHH are decoded. Placeholders in the message:
   {port} the sender's local port      {transport} UDP or TCP
   {server} HOST:PORT of the server    {branch} {callid} {tag} fresh random tokens
   {clen} byte length of the body (what follows the first empty line)
-  {repeat:N:TEXT} TEXT (with \\n for a line end) repeated N times
+  {repeat:N:TEXT} TEXT repeated N times (TEXT has no braces; \\n in it ends a line)
 """
 import argparse
-import os
 import re
 import secrets
 import socket
@@ -89,9 +89,6 @@ def build_message(meta, template, values):
     if raw:
         text = decode_escapes(text)
     else:
-        # A trailing newline in the file ends the last line, it does not add one.
-        if text.endswith('\n') and not text.endswith('\n\n'):
-            text = text[:-1]
         text = text.replace('\n', '\r\n')
     for key, val in values.items():
         text = text.replace('{%s}' % key, val)
