@@ -26,7 +26,8 @@ struct sip_digest_cred { /* slices into the header value */
 int sip_digest_parse(struct str value, struct sip_digest_cred *out);
 
 /* First Authorization (proxy=false) or Proxy-Authorization (proxy=true) header whose realm equals
- * realm (case-sensitive per RFC): 0, ENOENT (none for this realm), EBADMSG (malformed one for it). */
+ * realm (case-sensitive per RFC): 0, ENOENT (none for this realm), EBADMSG (malformed one for it).
+ */
 int sip_auth_find_cred(const struct sip_msg *msg, bool proxy, struct str realm,
 		       struct sip_digest_cred *out);
 
@@ -43,17 +44,17 @@ void sip_digest_response(enum sip_digest_alg alg, const char *ha1_hex,
 size_t sip_digest_hex_len(enum sip_digest_alg alg);
 
 struct sip_auth_cfg {
-	unsigned nonce_ttl_s;   /* default 300; older nonces -> stale=true */
-	unsigned fail_limit;    /* failures within fail_window_s before a ban; default 10 */
+	unsigned nonce_ttl_s;	/* default 300; older nonces -> stale=true */
+	unsigned fail_limit;	/* failures within fail_window_s before a ban; default 10 */
 	unsigned fail_window_s; /* default 60 */
-	unsigned ban_s;         /* default 300 */
-	const char *secret;     /* server secret for nonces; NULL = random per process */
+	unsigned ban_s;		/* default 300 */
+	const char *secret;	/* server secret for nonces; NULL = random per process */
 };
 
 enum sip_auth_result {
 	SIP_AUTH_OK = 0,
-	SIP_AUTH_FAIL,   /* wrong password, unknown user, bad nonce, replay: answer a fresh challenge */
-	SIP_AUTH_STALE,  /* valid credentials but the nonce expired: challenge with stale=true */
+	SIP_AUTH_FAIL,	 /* wrong password, unknown user, bad nonce, replay: fresh challenge */
+	SIP_AUTH_STALE,	 /* valid credentials but the nonce expired: challenge with stale=true */
 	SIP_AUTH_BANNED, /* source or user is banned: drop silently (or 403 on streams) */
 };
 
@@ -62,17 +63,17 @@ int sip_auth_new(struct sip_auth **ap, const struct sip_auth_cfg *cfg);
 void sip_auth_destroy(struct sip_auth *a);
 
 /* Appends challenge header line(s) "WWW-Authenticate: Digest ...\r\n" (proxy: Proxy-Authenticate),
- * SHA-256 first then MD5 (RFC 8760 3), each with realm, a fresh nonce bound to src address and time,
- * opaque, qop="auth", algorithm, and stale=true when asked. */
-int sip_auth_challenge(struct sip_auth *a, struct buf *out, bool proxy, struct str realm, bool stale,
-		       const struct sa *src, uint64_t now_ms);
+ * SHA-256 first then MD5 (RFC 8760 3), each with realm, a fresh nonce bound to src address and
+ * time, opaque, qop="auth", algorithm, and stale=true when asked. */
+int sip_auth_challenge(struct sip_auth *a, struct buf *out, bool proxy, struct str realm,
+		       bool stale, const struct sa *src, uint64_t now_ms);
 
 /* Checks cred for method against the stored HA1 of the cred's algorithm (hex). ha1_hex NULL means
  * unknown user: the same work is done against a dummy HA1 so timing and answer do not differ.
  * Nonce must be ours (HMAC over time+src with the secret), not expired, bound to src; with qop=auth
- * the nc must increase per nonce (replays -> FAIL). Counts failures per source IP and per username and
- * bans past fail_limit; logs one security line per failure:
- *   "auth failed src=<ip> user=<name> realm=<realm> reason=<why>" (subsystem "security"). */
+ * the nc must increase per nonce (replays -> FAIL). Counts failures per source IP and per username
+ * and bans past fail_limit; logs one security line per failure: "auth failed src=<ip> user=<name>
+ * realm=<realm> reason=<why>" (subsystem "security"). */
 enum sip_auth_result sip_auth_check(struct sip_auth *a, const struct sip_digest_cred *cred,
 				    struct str method, const char *ha1_hex, const struct sa *src,
 				    uint64_t now_ms);
@@ -95,9 +96,9 @@ enum { SIP_AUTH_KEY_MAX = 72 };
 struct sip_auth_entry {
 	struct hmap_node node;
 	struct sip_auth_entry *newer, *older; /* LRU list; borrowed links */
-	uint64_t t0;                          /* meaning per table (first failure, nonce time) */
-	uint64_t until;                       /* ban end, or 0 */
-	uint64_t count;                       /* failures, last nc, tokens */
+	uint64_t t0;			      /* meaning per table (first failure, nonce time) */
+	uint64_t until;			      /* ban end, or 0 */
+	uint64_t count;			      /* failures, last nc, tokens */
 	uint8_t klen;
 	unsigned char key[SIP_AUTH_KEY_MAX];
 };

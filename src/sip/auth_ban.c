@@ -46,7 +46,8 @@ void sip_auth_bans_fail(struct sip_auth_bans *b, const struct sa *src, struct st
 
 	if (count_failure(b, sip_auth_table_get(&b->ips, key, klen), now_ms))
 		log_notice("security", "auth ban src=%s seconds=%llu",
-			   sa_host_str(src, ip, sizeof(ip)), (unsigned long long)(b->ban_ms / 1000));
+			   sa_host_str(src, ip, sizeof(ip)),
+			   (unsigned long long)(b->ban_ms / 1000));
 	if (str_empty(user))
 		return;
 	if (count_failure(b, sip_auth_table_get(&b->users, user.p, user.len), now_ms))
@@ -94,7 +95,7 @@ static bool bans_dead(const struct sip_auth_entry *e, const void *arg)
 
 void sip_auth_bans_gc(struct sip_auth_bans *b, uint64_t now_ms)
 {
-	struct bans_gc_arg g = { now_ms, b->window_ms };
+	struct bans_gc_arg g = {now_ms, b->window_ms};
 
 	sip_auth_table_sweep(&b->ips, bans_dead, &g);
 	sip_auth_table_sweep(&b->users, bans_dead, &g);

@@ -10,9 +10,9 @@
 #include "sip/auth.h"
 
 enum {
-	AUTH_KEY_MAX = 64,        /* longer secrets are hashed down to 32 bytes */
-	AUTH_NC_MAX = 16384,      /* live nonces with qop=auth being tracked */
-	AUTH_FUTURE_MS = 5000,    /* clock skew tolerated for a nonce from a peer node */
+	AUTH_KEY_MAX = 64,     /* longer secrets are hashed down to 32 bytes */
+	AUTH_NC_MAX = 16384,   /* live nonces with qop=auth being tracked */
+	AUTH_FUTURE_MS = 5000, /* clock skew tolerated for a nonce from a peer node */
 };
 
 struct sip_auth {
@@ -20,7 +20,7 @@ struct sip_auth {
 	size_t keylen;
 	uint64_t ttl_ms;
 	char opaque[33];
-	char dummy_ha1[2][65]; /* per algorithm, for unknown users */
+	char dummy_ha1[2][65];	  /* per algorithm, for unknown users */
 	struct sip_auth_table nc; /* key: nonce text; count: highest nc; t0: nonce time */
 	struct sip_auth_bans bans;
 };
@@ -56,7 +56,7 @@ static int auth_set_key(struct sip_auth *a, const char *secret)
 
 int sip_auth_new(struct sip_auth **ap, const struct sip_auth_cfg *cfg)
 {
-	static const struct sip_auth_cfg defaults = { 0 };
+	static const struct sip_auth_cfg defaults = {0};
 	struct sip_auth *a = xcalloc(1, sizeof(*a));
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned mac_len = 0;
@@ -77,8 +77,8 @@ int sip_auth_new(struct sip_auth **ap, const struct sip_auth_cfg *cfg)
 	rand_hex(a->dummy_ha1[SIP_DIGEST_MD5], 16);
 	rand_hex(a->dummy_ha1[SIP_DIGEST_SHA256], 32);
 	sip_auth_table_init(&a->nc, AUTH_NC_MAX);
-	sip_auth_bans_init(&a->bans, or_default(cfg->fail_limit, 10), or_default(cfg->fail_window_s, 60),
-			   or_default(cfg->ban_s, 300));
+	sip_auth_bans_init(&a->bans, or_default(cfg->fail_limit, 10),
+			   or_default(cfg->fail_window_s, 60), or_default(cfg->ban_s, 300));
 	*ap = a;
 	return 0;
 }
@@ -103,10 +103,10 @@ static bool realm_ok(struct str realm)
 	return true;
 }
 
-int sip_auth_challenge(struct sip_auth *a, struct buf *out, bool proxy, struct str realm, bool stale,
-		       const struct sa *src, uint64_t now_ms)
+int sip_auth_challenge(struct sip_auth *a, struct buf *out, bool proxy, struct str realm,
+		       bool stale, const struct sa *src, uint64_t now_ms)
 {
-	static const char *const alg_names[] = { "SHA-256", "MD5" };
+	static const char *const alg_names[] = {"SHA-256", "MD5"};
 	const char *hdr = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
 	char nonce[SIP_AUTH_NONCE_LEN + 1];
 	size_t saved = out->len;
@@ -179,7 +179,8 @@ static const char *check_nc(struct sip_auth *a, const struct sip_digest_cred *cr
 	if (e && nc <= e->count)
 		return "replay";
 	if (!e && ts <= a->nc.evicted_t0) {
-		*res = SIP_AUTH_STALE; /* its history was evicted: a fresh nonce is the safe answer */
+		*res =
+		    SIP_AUTH_STALE; /* its history was evicted: a fresh nonce is the safe answer */
 		return NULL;
 	}
 	if (!e) {
@@ -236,7 +237,8 @@ enum sip_auth_result sip_auth_check(struct sip_auth *a, const struct sip_digest_
 		return res;
 	}
 	log_notice("security", "auth failed src=%s user=%s realm=%s reason=%s",
-		   sa_host_str(src, ip, sizeof(ip)), sip_auth_log_str(cred->username, user, sizeof(user)),
+		   sa_host_str(src, ip, sizeof(ip)),
+		   sip_auth_log_str(cred->username, user, sizeof(user)),
 		   sip_auth_log_str(cred->realm, realm, sizeof(realm)), why);
 	sip_auth_bans_fail(&a->bans, src, cred->username, now_ms);
 	return SIP_AUTH_FAIL;
@@ -260,7 +262,7 @@ static bool nc_dead(const struct sip_auth_entry *e, const void *arg)
 
 void sip_auth_gc(struct sip_auth *a, uint64_t now_ms)
 {
-	struct nc_gc_arg g = { now_ms, a->ttl_ms };
+	struct nc_gc_arg g = {now_ms, a->ttl_ms};
 
 	sip_auth_table_sweep(&a->nc, nc_dead, &g);
 	sip_auth_bans_gc(&a->bans, now_ms);

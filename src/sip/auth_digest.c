@@ -50,7 +50,7 @@ static void digest_hex(enum sip_digest_alg alg, const struct str *parts, size_t 
 void sip_digest_ha1(enum sip_digest_alg alg, struct str user, struct str realm, struct str password,
 		    char out[65])
 {
-	const struct str parts[] = { user, realm, password };
+	const struct str parts[] = {user, realm, password};
 
 	digest_hex(alg, parts, 3, out);
 }
@@ -58,7 +58,7 @@ void sip_digest_ha1(enum sip_digest_alg alg, struct str user, struct str realm, 
 void sip_digest_response(enum sip_digest_alg alg, const char *ha1_hex,
 			 const struct sip_digest_cred *cred, struct str method, char out[65])
 {
-	const struct str a2[] = { method, cred->uri };
+	const struct str a2[] = {method, cred->uri};
 	struct str parts[DIGEST_MAX_PARTS];
 	char ha2[65];
 	size_t n = 0;

@@ -11,10 +11,13 @@ struct digest_field {
 	size_t offset;
 };
 
-#define FIELD(n) { #n, offsetof(struct sip_digest_cred, n) }
+#define FIELD(n)                                                                                   \
+	{                                                                                          \
+#n, offsetof(struct sip_digest_cred, n)                                            \
+	}
 static const struct digest_field digest_fields[] = {
-	FIELD(username), FIELD(realm),	FIELD(nonce),  FIELD(uri), FIELD(response),
-	FIELD(algorithm), FIELD(cnonce), FIELD(opaque), FIELD(qop), FIELD(nc),
+    FIELD(username),  FIELD(realm),  FIELD(nonce),  FIELD(uri), FIELD(response),
+    FIELD(algorithm), FIELD(cnonce), FIELD(opaque), FIELD(qop), FIELD(nc),
 };
 #undef FIELD
 
@@ -89,8 +92,7 @@ static int parse_bare(struct str s, size_t *ip, struct str *val)
 	return 0;
 }
 
-static int store_param(struct sip_digest_cred *out, unsigned *seen, struct str name,
-		       struct str val)
+static int store_param(struct sip_digest_cred *out, unsigned *seen, struct str name, struct str val)
 {
 	for (unsigned f = 0; f < NFIELDS; f++) {
 		if (!str_eq_case_cstr(name, digest_fields[f].name))

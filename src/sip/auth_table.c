@@ -34,8 +34,8 @@ static uint64_t load_le(const unsigned char *p, size_t n)
 static uint32_t keyed_hash(const unsigned char seed[16], const unsigned char *p, size_t n)
 {
 	uint64_t k0 = load_le(seed, 8), k1 = load_le(seed + 8, 8);
-	uint64_t v[4] = { k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
-			  k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL };
+	uint64_t v[4] = {k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
+			 k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
 	size_t i = 0;
 	uint64_t m;
 

@@ -9,8 +9,8 @@
 enum { FLOOD_MAX_SOURCES = 65536, FLOOD_UNIT = 1000 /* milli-tokens per request */ };
 
 struct sip_flood {
-	uint64_t rate;  /* milli-tokens gained per ms == requests per second */
-	uint64_t full;  /* bucket size in milli-tokens */
+	uint64_t rate; /* milli-tokens gained per ms == requests per second */
+	uint64_t full; /* bucket size in milli-tokens */
 	uint64_t ban_ms;
 	struct sip_auth_table sources; /* t0: last refill, count: milli-tokens, until: ban end */
 };
@@ -46,8 +46,7 @@ static uint64_t bucket_level(const struct sip_flood *f, const struct sip_auth_en
 	return level < f->full ? level : f->full;
 }
 
-static struct sip_auth_entry *bucket_get(struct sip_flood *f, const struct sa *src,
-					 uint64_t now_ms)
+static struct sip_auth_entry *bucket_get(struct sip_flood *f, const struct sa *src, uint64_t now_ms)
 {
 	unsigned char key[17];
 	size_t klen = sip_auth_addr_key(src, key);
@@ -105,7 +104,7 @@ static bool flood_dead(const struct sip_auth_entry *e, const void *arg)
 
 void sip_flood_gc(struct sip_flood *f, uint64_t now_ms)
 {
-	struct flood_gc_arg g = { f, now_ms };
+	struct flood_gc_arg g = {f, now_ms};
 
 	sip_auth_table_sweep(&f->sources, flood_dead, &g);
 }

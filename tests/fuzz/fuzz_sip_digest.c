@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = malloc(size ? size : 1); /* exact-size copy so ASan sees any overread */
 	memcpy(copy, data, size);
 	if (sip_digest_parse(str_make(copy, size), &c) == 0) {
-		const struct str *f[] = { &c.username, &c.realm,  &c.nonce,  &c.uri, &c.response,
-					  &c.algorithm, &c.cnonce, &c.opaque, &c.qop, &c.nc };
+		const struct str *f[] = {&c.username,  &c.realm,  &c.nonce,  &c.uri, &c.response,
+					 &c.algorithm, &c.cnonce, &c.opaque, &c.qop, &c.nc};
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			check_inside(*f[i], copy, size);
 		if (c.response.len != sip_digest_hex_len(c.alg))

@@ -14,7 +14,7 @@
 #include "sip/auth.h"
 
 #define REALM "pbx.example.com"
-#define T0 1000000ULL
+#define T0    1000000ULL
 
 struct fixture {
 	struct sip_auth *a;
@@ -27,7 +27,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct sip_auth_cfg cfg = { .fail_limit = 3, .fail_window_s = 60, .ban_s = 120 };
+	struct sip_auth_cfg cfg = {.fail_limit = 3, .fail_window_s = 60, .ban_s = 120};
 
 	assert_int_equal(sip_auth_new(&f->a, &cfg), 0);
 	assert_int_equal(sa_set_cstr(&f->src, "192.0.2.10", 5060), 0);
@@ -55,7 +55,8 @@ static void challenge_param(const char *ch, const char *alg, const char *name, c
 	const char *line = ch, *p, *end;
 
 	snprintf(algtag, sizeof(algtag), "algorithm=%s", alg);
-	while ((end = strstr(line, "\r\n")) && !(strstr(line, algtag) && strstr(line, algtag) < end))
+	while ((end = strstr(line, "\r\n")) &&
+	       !(strstr(line, algtag) && strstr(line, algtag) < end))
 		line = end + 2;
 	assert_non_null(end);
 	snprintf(key, sizeof(key), "%s=\"", name);
@@ -308,19 +309,21 @@ static void test_ban_ip_over_many_users_and_window(void **state)
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(v, sizeof(v),
-			 "Digest username=\"u%d\", realm=\"" REALM "\", nonce=\"x\", uri=\"sip:a\", "
+			 "Digest username=\"u%d\", realm=\"" REALM
+			 "\", nonce=\"x\", uri=\"sip:a\", "
 			 "response=\"00000000000000000000000000000000\"",
 			 i);
 		assert_int_equal(sip_digest_parse(str_c(v), &c), 0);
 		/* failures spread wider than the window never add up */
 		assert_int_equal(sip_auth_check(f->a, &c, STR("INVITE"), NULL, &f->other,
-						 T0 + (uint64_t)i * 61 * 1000),
+						T0 + (uint64_t)i * 61 * 1000),
 				 SIP_AUTH_FAIL);
 	}
 	assert_false(sip_auth_banned(f->a, &f->other, STR_NULL, T0 + 122 * 1000));
 	for (int i = 0; i < 3; i++) {
 		snprintf(v, sizeof(v),
-			 "Digest username=\"v%d\", realm=\"" REALM "\", nonce=\"x\", uri=\"sip:a\", "
+			 "Digest username=\"v%d\", realm=\"" REALM
+			 "\", nonce=\"x\", uri=\"sip:a\", "
 			 "response=\"00000000000000000000000000000000\"",
 			 i);
 		assert_int_equal(sip_digest_parse(str_c(v), &c), 0);
@@ -360,7 +363,7 @@ static void test_security_log_line(void **state)
 static void test_shared_secret(void **state)
 {
 	struct fixture *f = *state;
-	struct sip_auth_cfg cfg = { .secret = "a shared secret of the cluster nodes" };
+	struct sip_auth_cfg cfg = {.secret = "a shared secret of the cluster nodes"};
 	struct sip_auth *a2, *a3;
 
 	assert_int_equal(sip_auth_new(&a2, &cfg), 0);
@@ -387,20 +390,19 @@ static void test_shared_secret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_challenge_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_good_credentials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_without_qop_and_uppercase, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_password_and_unknown_user, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nonce_binding_and_forgery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nc_replay, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_opaque_and_qop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ban_user_and_expiry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ban_ip_over_many_users_and_window, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_security_log_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_secret, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_challenge_format, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_good_credentials, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_without_qop_and_uppercase, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_password_and_unknown_user, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nonce_binding_and_forgery, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nc_replay, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_opaque_and_qop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ban_user_and_expiry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ban_ip_over_many_users_and_window, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_security_log_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shared_secret, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

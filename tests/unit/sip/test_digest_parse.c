@@ -11,25 +11,25 @@
 #include "sip/msg.h"
 
 static const char rfc2617[] =
-	"Digest username=\"Mufasa\", realm=\"testrealm@host.com\", "
-	"nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/dir/index.html\", qop=auth, "
-	"nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", "
-	"opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
+    "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", "
+    "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/dir/index.html\", qop=auth, "
+    "nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\", "
+    "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
 
 static const char rfc7616_sha256[] =
-	"Digest username=\"Mufasa\",\r\n realm=\"http-auth@example.org\",\r\n"
-	" uri=\"/dir/index.html\",\r\n algorithm=SHA-256,\r\n"
-	" nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\",\r\n nc=00000001,\r\n"
-	" cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\",\r\n qop=auth,\r\n"
-	" response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\",\r\n"
-	" opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+    "Digest username=\"Mufasa\",\r\n realm=\"http-auth@example.org\",\r\n"
+    " uri=\"/dir/index.html\",\r\n algorithm=SHA-256,\r\n"
+    " nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\",\r\n nc=00000001,\r\n"
+    " cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\",\r\n qop=auth,\r\n"
+    " response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\",\r\n"
+    " opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
 
 static const char rfc7616_md5[] =
-	"Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", "
-	"algorithm=MD5, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", nc=00000001, "
-	"cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, "
-	"response=\"8ca523f5e9506fed4657c9700eebdbec\", "
-	"opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+    "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\", "
+    "algorithm=MD5, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", nc=00000001, "
+    "cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, "
+    "response=\"8ca523f5e9506fed4657c9700eebdbec\", "
+    "opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
 
 static void assert_str(struct str s, const char *want)
 {
@@ -115,37 +115,42 @@ static void test_lenient_forms(void **state)
 static void test_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
-		"Digest",
-		"Digest ",
-		"Digestusername=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\"",
-		"Digest username=\"\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", qop=auth, "
-		"cnonce=\"c\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", qop=auth, "
-		"nc=00000001",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", qop=auth, "
-		"nc=1, cnonce=\"c\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", qop=auth, "
-		"nc=0000000g, cnonce=\"c\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
-		"algorithm=MD5-sess",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
-		"algorithm=SHA-256",
-		"Digest username=\"a\", username=\"b\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\" x=1",
-		"Digest username=\"a, realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\x01\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=, realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest =\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username \"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"abc\"",
-		"Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", x=\"\\",
+	    "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+	    "Digest",
+	    "Digest ",
+	    "Digestusername=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\"",
+	    "Digest username=\"\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "qop=auth, "
+	    "cnonce=\"c\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "qop=auth, "
+	    "nc=00000001",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "qop=auth, "
+	    "nc=1, cnonce=\"c\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "qop=auth, "
+	    "nc=0000000g, cnonce=\"c\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "algorithm=MD5-sess",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", "
+	    "algorithm=SHA-256",
+	    "Digest username=\"a\", username=\"b\", realm=\"r\", nonce=\"n\", uri=\"u\", "
+	    "response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\" x=1",
+	    "Digest username=\"a, realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\x01\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=, realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest =\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username \"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"abc\"",
+	    "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"u\", response=\"%s\", x=\"\\",
 	};
 	const char *resp = "6629fae49393a05397450978507c4ef1";
 	struct sip_digest_cred c;
@@ -154,7 +159,8 @@ static void test_rejects(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *pct = strstr(bad[i], "%s");
 		if (pct)
-			snprintf(v, sizeof(v), "%.*s%s%s", (int)(pct - bad[i]), bad[i], resp, pct + 2);
+			snprintf(v, sizeof(v), "%.*s%s%s", (int)(pct - bad[i]), bad[i], resp,
+				 pct + 2);
 		else
 			snprintf(v, sizeof(v), "%s", bad[i]);
 		if (sip_digest_parse(str_c(v), &c) != EBADMSG)
@@ -197,9 +203,12 @@ static void test_find_cred(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc2617_vector),	cmocka_unit_test(test_rfc7616_vectors),
-		cmocka_unit_test(test_rfc2069_without_qop), cmocka_unit_test(test_lenient_forms),
-		cmocka_unit_test(test_rejects),		cmocka_unit_test(test_find_cred),
+	    cmocka_unit_test(test_rfc2617_vector),
+	    cmocka_unit_test(test_rfc7616_vectors),
+	    cmocka_unit_test(test_rfc2069_without_qop),
+	    cmocka_unit_test(test_lenient_forms),
+	    cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_find_cred),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

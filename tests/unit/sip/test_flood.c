@@ -120,9 +120,11 @@ static void test_gc_and_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_off),		   cmocka_unit_test(test_burst_then_ban),
-		cmocka_unit_test(test_steady_rate_refill), cmocka_unit_test(test_default_burst),
-		cmocka_unit_test(test_gc_and_bound),
+	    cmocka_unit_test(test_off),
+	    cmocka_unit_test(test_burst_then_ban),
+	    cmocka_unit_test(test_steady_rate_refill),
+	    cmocka_unit_test(test_default_burst),
+	    cmocka_unit_test(test_gc_and_bound),
 	};
 	log_set_level(LL_WARN); /* ban lines are notices */
 	return cmocka_run_group_tests(tests, NULL, NULL);
