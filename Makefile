@@ -15,6 +15,9 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS)) -pthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -name main.c ! -path 'src/fuzz/*' | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+# Numbered SQL migrations are compiled in as C (see src/store/migrations.h).
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+OBJ      += $(BUILD)/gen/migrations.o
 LIB      := $(BUILD)/libzvonar.a
 UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -25,6 +28,13 @@ all: $(BUILD)/zvonar $(BUILD)/zvonarctl
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(OBJ)
 	@rm -f $@
