@@ -227,3 +227,21 @@ void conf_dump(const struct conf_def *table, const void *base, FILE *out)
 		}
 	}
 }
+
+void conf_write_sample(const struct conf_def *table, const char *title, FILE *out)
+{
+	fprintf(out, "# %s\n#\n# Flat \"key value\" lines; '#' starts a comment. Every value shown is the\n"
+		     "# default; any key can also be given on the command line as -o key=value.\n",
+		title);
+	for (const struct conf_def *d = table; d->key; d++) {
+		fprintf(out, "\n# %s", d->help);
+		if (d->type == CONF_INT)
+			fprintf(out, " [%ld..%ld]", d->min, d->max);
+		else if (d->type == CONF_BOOL)
+			fprintf(out, " [yes|no]");
+		if (d->defval)
+			fprintf(out, "\n%s %s\n", d->key, d->defval);
+		else
+			fprintf(out, "\n#%s\n", d->key);
+	}
+}

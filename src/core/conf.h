@@ -32,6 +32,8 @@ int conf_set_pair(const struct conf_def *table, void *base, const char *pair, ch
 /* Flat "key value" lines, '#' comments, blank lines; err names file:line. */
 int conf_load_file(const struct conf_def *table, void *base, const char *path, char *err,
 		   size_t errlen);
+/* The commented sample file: each key's help and its default ("#key" when it has none). */
+void conf_write_sample(const struct conf_def *table, const char *title, FILE *out);
 /* Current values as "key value" lines (for `zvonarctl show settings`). */
 void conf_dump(const struct conf_def *table, const void *base, FILE *out);
 

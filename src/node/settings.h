@@ -24,8 +24,10 @@ struct settings {
 	char *default_tenant;
 	char *server_name;
 	int reg_min_expires, reg_max_expires, reg_default_expires, reg_max_contacts;
+	int reg_keepalive;
 	int auth_nonce_ttl, auth_fail_limit, auth_fail_window, auth_ban_time;
 	char *auth_secret;
+	bool auth_sha256;
 	int sip_flood_rate, sip_flood_burst, sip_flood_ban;
 	int tcp_max_conns, tcp_max_conns_per_ip, tcp_idle_timeout, tcp_frame_timeout;
 	int sip_t1_ms, sip_t2_ms, sip_t4_ms;

@@ -49,6 +49,8 @@ struct sip_auth_cfg {
 	unsigned fail_window_s; /* default 60 */
 	unsigned ban_s;		/* default 300 */
 	const char *secret;	/* server secret for nonces; NULL = random per process */
+	bool md5_only;		/* challenge with MD5 only: many phones answer the first
+				   challenge even when they cannot compute its algorithm */
 };
 
 enum sip_auth_result {

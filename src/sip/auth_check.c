@@ -20,6 +20,7 @@ struct sip_auth {
 	size_t keylen;
 	uint64_t ttl_ms;
 	char opaque[33];
+	bool md5_only;
 	char dummy_ha1[2][65];	  /* per algorithm, for unknown users */
 	struct sip_auth_table nc; /* key: nonce text; count: highest nc; t0: nonce time */
 	struct sip_auth_bans bans;
@@ -68,6 +69,7 @@ int sip_auth_new(struct sip_auth **ap, const struct sip_auth_cfg *cfg)
 		return EINVAL;
 	}
 	a->ttl_ms = (uint64_t)or_default(cfg->nonce_ttl_s, 300) * 1000;
+	a->md5_only = cfg->md5_only;
 	/* The opaque is stable per secret, so nodes sharing a secret accept each other's. */
 	if (!HMAC(EVP_sha256(), a->key, (int)a->keylen, (const unsigned char *)"opaque", 6, mac,
 		  &mac_len))
@@ -114,7 +116,7 @@ int sip_auth_challenge(struct sip_auth *a, struct buf *out, bool proxy, struct s
 
 	if (!realm_ok(realm))
 		return EINVAL;
-	for (int i = 0; i < 2 && !err; i++) {
+	for (int i = a->md5_only ? 1 : 0; i < 2 && !err; i++) {
 		sip_auth_nonce_make(a->key, a->keylen, src, now_ms, nonce);
 		err = buf_printf(out,
 				 "%s: Digest realm=\"%.*s\", nonce=\"%s\", opaque=\"%s\", "

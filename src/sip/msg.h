@@ -103,6 +103,7 @@ struct sip_msg {
 	struct sip_nameaddr from, to;
 	struct str call_id;
 	struct sip_cseq cseq;
+	struct str cseq_raw;   /* the CSeq value as written: echoed even when malformed */
 	int max_forwards;      /* -1 when absent */
 	int64_t expires;       /* -1 when absent */
 	int64_t content_length; /* -1 when absent */

@@ -66,6 +66,7 @@ static int single_value(struct sip_msg *msg, enum sip_hdr_id id, struct str v)
 		msg->call_id = v;
 		return call_id_ok(v) ? 0 : EBADMSG;
 	case SIP_HDR_CSEQ:
+		msg->cseq_raw = v;
 		return sip_cseq_parse(v, &msg->cseq);
 	case SIP_HDR_MAX_FORWARDS:
 		err = parse_number(v, 255, &n);
@@ -178,8 +179,12 @@ void sip_msg_check(struct sip_parse *ps)
 bool sip_msg_answerable(const struct sip_parse *ps)
 {
 	uint64_t need = BIT(SIP_HDR_VIA) | BIT(SIP_HDR_FROM) | BIT(SIP_HDR_TO) |
-			BIT(SIP_HDR_CALL_ID) | BIT(SIP_HDR_CSEQ);
-	return (ps->have & need) == need;
+			BIT(SIP_HDR_CALL_ID);
+	/* A malformed CSeq number still gets its 400: the value is echoed as written. */
+	bool cseq = (ps->have & BIT(SIP_HDR_CSEQ)) ||
+		    ((ps->seen & BIT(SIP_HDR_CSEQ)) && ps->msg->cseq_raw.len &&
+		     sip_msg_hdr_count(ps->msg, SIP_HDR_CSEQ) == 1);
+	return (ps->have & need) == need && cseq;
 }
 
 const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg, enum sip_hdr_id id)

@@ -21,8 +21,14 @@ int sip_registrar_new(struct sip_registrar **rp, struct sip_location *loc,
 		      const struct sip_registrar_cfg *cfg);
 void sip_registrar_destroy(struct sip_registrar *r);
 void sip_registrar_set_cfg(struct sip_registrar *r, const struct sip_registrar_cfg *cfg);
-/* Answers req on tsx; the caller has authenticated user as the AOR's owner in tenant_id. */
+/*
+ * Answers req on tsx; the caller has authenticated user as the AOR's owner in tenant_id.
+ * max_contacts 0 means the configured default. Invalid requests change nothing: 400 (bad
+ * Contact, Contact * with others or Expires other than 0, CSeq not above a binding's from
+ * the same Call-ID), 423 with Min-Expires, 403 past max_contacts.
+ */
 void sip_registrar_handle(struct sip_registrar *r, struct sip_tsx *tsx, const struct sip_msg *req,
-			  const struct sip_peer *from, int64_t tenant_id, struct str user);
+			  const struct sip_peer *from, int64_t tenant_id, struct str user,
+			  unsigned max_contacts);
 
 #endif

@@ -171,6 +171,16 @@ static int check_args(const struct sip_msg *req, uint16_t status, const char *re
 	return 0;
 }
 
+/* CSeq as the request wrote it (RFC 3261 8.2.6.2), or rebuilt for messages made in memory. */
+static int put_cseq_callid(struct buf *out, const struct sip_msg *req)
+{
+	if (req->cseq_raw.len)
+		return buf_printf(out, "Call-ID: %.*s\r\nCSeq: %.*s\r\n", STR_FMT(req->call_id),
+				  STR_FMT(req->cseq_raw));
+	return buf_printf(out, "Call-ID: %.*s\r\nCSeq: %u %.*s\r\n", STR_FMT(req->call_id),
+			  (unsigned)req->cseq.num, STR_FMT(req->cseq.method_name));
+}
+
 int sip_response_build(struct buf *out, const struct sip_msg *req, const struct sip_peer *from,
 		       uint16_t status, const char *reason, const char *to_tag, const char *server,
 		       const char *extra_hdrs, const char *content_type, const char *body,
@@ -191,8 +201,7 @@ int sip_response_build(struct buf *out, const struct sip_msg *req, const struct 
 	if (!err)
 		err = put_to(out, req, status, to_tag);
 	if (!err)
-		err = buf_printf(out, "Call-ID: %.*s\r\nCSeq: %u %.*s\r\n", STR_FMT(req->call_id),
-				 (unsigned)req->cseq.num, STR_FMT(req->cseq.method_name));
+		err = put_cseq_callid(out, req);
 	if (!err)
 		err = put_body(out, server, extra_hdrs, content_type, body, body_len);
 	if (err)

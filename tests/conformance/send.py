@@ -123,8 +123,12 @@ def status_code(line):
 
 
 def first_final(buf):
-    """Finds the first non-1xx response in buf (several may be concatenated)."""
+    """Finds the first non-1xx response in buf (several may be concatenated).
+    CRLF pongs (RFC 5626 4.4.1) answering a CRLFCRLF ping on a stream are skipped."""
     while buf:
+        if buf.startswith(b'\r\n'):
+            buf = buf[2:]
+            continue
         end = buf.find(b'\r\n\r\n')
         if end < 0:
             return None, buf

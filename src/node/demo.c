@@ -1,0 +1,36 @@
+/* The demo tenant of a first start: domain demo.zvonar, extensions 100-102, passwords shown once. */
+#include <stdio.h>
+
+#include "core/log.h"
+#include "core/rand.h"
+#include "node/directory.h"
+#include "node/node.h"
+
+int node_demo_create(struct node *n)
+{
+	char err[256], password[17];
+	int rc;
+
+	if (!n->set.demo || directory_tenant_count(n->dir) > 0)
+		return 0;
+	rc = node_tenant_add(n, "demo", "demo.zvonar", NULL, err, sizeof(err));
+	if (rc) {
+		log_error("node", "demo tenant: %s", err);
+		return rc;
+	}
+	printf("zvonar: first start: created tenant demo (SIP domain demo.zvonar).\n"
+	       "zvonar: these passwords are shown only now:\n");
+	for (int ext = 100; ext <= 102; ext++) {
+		char number[8];
+		snprintf(number, sizeof(number), "%d", ext);
+		rand_token(password, 16);
+		rc = node_extension_add(n, "demo", number, password, err, sizeof(err));
+		if (rc) {
+			log_error("node", "demo extension %s: %s", number, err);
+			return rc;
+		}
+		printf("zvonar:   extension %s  password %s\n", number, password);
+	}
+	fflush(stdout);
+	return 0;
+}
