@@ -21,7 +21,7 @@ int node_demo_create(struct node *n)
 	printf("zvonar: first start: created tenant demo (SIP domain demo.zvonar).\n"
 	       "zvonar: these passwords are shown only now:\n");
 	for (int ext = 100; ext <= 102; ext++) {
-		char number[8];
+		char number[12];
 		snprintf(number, sizeof(number), "%d", ext);
 		rand_token(password, 16);
 		rc = node_extension_add(n, "demo", number, password, err, sizeof(err));
