@@ -228,10 +228,9 @@ static uint16_t check_order(struct sip_aor *aor, const struct reg_req *rr,
 
 static void apply(struct sip_registrar *r, int64_t tenant_id, struct str user,
 		  const struct reg_req *rr, const struct sip_msg *req, const struct sip_peer *from,
-		  unsigned max)
+		  unsigned max, uint64_t now)
 {
 	const struct sip_hdr *ua = sip_msg_hdr(req, SIP_HDR_USER_AGENT);
-	uint64_t now = time_wall_ms() / 1000u;
 
 	if (rr->star) {
 		sip_location_unbind_all(r->loc, tenant_id, user);
@@ -263,9 +262,9 @@ static void apply(struct sip_registrar *r, int64_t tenant_id, struct str user,
 }
 
 /* Step 8: every current binding with the time it has left. */
-static void list_bindings(struct sip_aor *aor, const struct reg_req *rr, struct buf *hdrs)
+static void list_bindings(struct sip_aor *aor, const struct reg_req *rr, struct buf *hdrs,
+			  uint64_t now)
 {
-	uint64_t now = time_wall_ms() / 1000u;
 	char date[64];
 	time_t t = (time_t)now;
 	struct tm tm;
@@ -314,8 +313,10 @@ void sip_registrar_handle(struct sip_registrar *r, struct sip_tsx *tsx, const st
 		sip_tsx_reply(tsx, status, reason, hdrs.len ? hdrs.data : NULL, NULL, NULL, 0);
 		goto out;
 	}
-	apply(r, tenant_id, user, rr, req, from, max);
-	list_bindings(sip_location_find(r->loc, tenant_id, user), rr, &hdrs);
+	/* one clock reading: the granted time is listed exactly as it was stored */
+	uint64_t now = time_wall_ms() / 1000u;
+	apply(r, tenant_id, user, rr, req, from, max, now);
+	list_bindings(sip_location_find(r->loc, tenant_id, user), rr, &hdrs, now);
 	sip_tsx_reply(tsx, 200, NULL, hdrs.data, NULL, NULL, 0);
 out:
 	buf_free(&hdrs);

@@ -59,9 +59,15 @@ EOF
 zv_start()
 {
 	local i
-	ZV_DIR=$(mktemp -d /tmp/zvtest.XXXXXX)
-	ZV_DIRS+=("$ZV_DIR")
-	ZV_PORT=$(zv_free_port) || return 1
+	if [ -n "${ZV_REUSE:-}" ]; then
+		# a restart keeps the dir and the SIP port; the old log is kept beside the new one
+		cat "$ZV_DIR/zvonar.log" >>"$ZV_DIR/zvonar.log.before" 2>/dev/null
+		rm -f "$ZV_DIR/zvonar.log"
+	else
+		ZV_DIR=$(mktemp -d /tmp/zvtest.XXXXXX)
+		ZV_DIRS+=("$ZV_DIR")
+		ZV_PORT=$(zv_free_port) || return 1
+	fi
 	ZV_CTL=$ZV_DIR/zvonar.ctl
 	ZV_LOG=$ZV_DIR/zvonar.log
 	export ZV_PORT ZV_CTL ZV_DIR ZV_LOG
@@ -88,6 +94,14 @@ zv_start()
 	tail -n 30 "$ZV_LOG" | sed 's/^/  | /'
 	zv_kill
 	return 1
+}
+
+# zv_restart [-o key=value]...: stops the server gracefully and starts it again on the same
+# data dir and SIP port (persistence tests).
+zv_restart()
+{
+	zv_stop
+	ZV_REUSE=1 zv_start "$@"
 }
 
 zv_kill()
