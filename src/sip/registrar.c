@@ -197,11 +197,22 @@ static bool out_of_order(const struct sip_contact *c, const struct sip_msg *req)
 	return c && str_eq_cstr(req->call_id, c->call_id) && req->cseq.num <= c->cseq;
 }
 
+/* The same URI twice in one request is one binding (the later values win when bound). */
+static bool seen_before(const struct reg_req *rr, unsigned i)
+{
+	for (unsigned k = 0; k < i; k++)
+		if (str_eq(rr->c[k].uri, rr->c[i].uri))
+			return true;
+	return false;
+}
+
 /* Contacts the AOR would have after the request: refused beyond max before anything changes. */
 static unsigned count_after(struct sip_aor *aor, const struct reg_req *rr)
 {
 	unsigned n = aor ? aor->ncontacts : 0;
 	for (unsigned i = 0; i < rr->n; i++) {
+		if (seen_before(rr, i))
+			continue;
 		bool bound = sip_aor_contact(aor, rr->c[i].uri) != NULL;
 		if (!bound && rr->c[i].expires)
 			n++;
@@ -236,15 +247,20 @@ static void apply(struct sip_registrar *r, int64_t tenant_id, struct str user,
 		sip_location_unbind_all(r->loc, tenant_id, user);
 		return;
 	}
+	/* Removals first: count_after() allowed the request by its final count, so a binding
+	 * that replaces a removed one must not meet the limit half-way. */
+	for (unsigned i = 0; i < rr->n; i++) {
+		if (rr->c[i].expires)
+			continue;
+		struct sip_aor *aor = sip_location_find(r->loc, tenant_id, user);
+		struct sip_contact *bound = sip_aor_contact(aor, rr->c[i].uri);
+		if (bound)
+			sip_location_unbind(r->loc, bound);
+	}
 	for (unsigned i = 0; i < rr->n; i++) {
 		const struct reg_contact *c = &rr->c[i];
-		if (!c->expires) {
-			struct sip_aor *aor = sip_location_find(r->loc, tenant_id, user);
-			struct sip_contact *bound = sip_aor_contact(aor, c->uri);
-			if (bound)
-				sip_location_unbind(r->loc, bound);
+		if (!c->expires)
 			continue;
-		}
 		struct sip_binding b = {
 			.uri = c->uri,
 			.path = str_c(rr->path),
