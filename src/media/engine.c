@@ -1,0 +1,229 @@
+/* The media engine's control side: configuration, relay ids, stats and events. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/obj.h"
+#include "core/queue.h"
+#include "media/engine.h"
+
+/* a clock above any audio or video profile's is a caller's bug, not a codec */
+enum { MEDIA_CLOCK_MAX = 1000000 };
+
+struct media_event_msg {
+	uint64_t id;
+	enum media_event ev;
+};
+
+static uint32_t media_id_hash(uint64_t id)
+{
+	return (uint32_t)((id * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static struct media_relay *media_engine_find(struct media_engine *m, uint64_t id)
+{
+	uint32_t h = media_id_hash(id);
+
+	for (struct hmap_node *n = hmap_first(&m->relays, h); n; n = hmap_next_same(n)) {
+		struct media_relay *r = container_of(n, struct media_relay, node);
+		if (r->id == id)
+			return r;
+	}
+	return NULL;
+}
+
+void media_engine_post(struct media_engine *m, uint64_t id, enum media_event ev)
+{
+	struct media_event_msg *e = xmalloc(sizeof(*e));
+
+	e->id = id;
+	e->ev = ev;
+	if (mqueue_push(m->events, e) != 0)
+		free(e); /* cannot happen: the queue has no limit */
+}
+
+/* On the control loop: a relay closed since the event was posted hears nothing. */
+static void media_engine_on_event(void *msg, void *arg)
+{
+	struct media_event_msg *e = msg;
+	struct media_engine *m = arg;
+	uint64_t id = e->id;
+	enum media_event ev = e->ev;
+
+	free(e);
+	if (m->stopping || !media_engine_find(m, id))
+		return;
+	if (m->fn)
+		m->fn(id, ev, m->arg);
+}
+
+static unsigned media_threads_default(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MEDIA_MAX_THREADS ? MEDIA_MAX_THREADS : (unsigned)n;
+}
+
+static int media_engine_setup(struct media_engine *m, const struct media_cfg *cfg)
+{
+	int err = sa_set_cstr(&m->bind, cfg->bind_ip ? cfg->bind_ip : "0.0.0.0", 0);
+
+	if (err)
+		return err;
+	err = media_pool_init(&m->pool, cfg->port_min, cfg->port_max);
+	if (err)
+		return err;
+	err = mqueue_new(&m->events, m->ctl, media_engine_on_event, m);
+	if (err)
+		return err;
+	m->nthreads = cfg->threads ? cfg->threads : media_threads_default();
+	if (m->nthreads > MEDIA_MAX_THREADS)
+		m->nthreads = MEDIA_MAX_THREADS;
+	m->threads = xcalloc(m->nthreads, sizeof(*m->threads));
+	for (unsigned i = 0; i < m->nthreads; i++) {
+		err = media_thread_start(&m->threads[i], m, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int media_engine_new(struct media_engine **mp, struct loop *ctl, const struct media_cfg *cfg,
+		     media_event_fn *fn, void *arg)
+{
+	struct media_engine *m;
+	int err;
+
+	if (!mp || !ctl || !cfg)
+		return EINVAL;
+	m = xcalloc(1, sizeof(*m));
+	m->ctl = ctl;
+	m->rtp_timeout_s = cfg->rtp_timeout_s;
+	m->fn = fn;
+	m->arg = arg;
+	hmap_init(&m->relays, 64);
+	err = media_engine_setup(m, cfg);
+	if (err) {
+		log_error("media", "engine start: %s", strerror(err));
+		media_engine_destroy(m);
+		return err;
+	}
+	*mp = m;
+	return 0;
+}
+
+void media_engine_destroy(struct media_engine *m)
+{
+	struct hmap_iter it;
+	struct hmap_node *n;
+
+	if (!m)
+		return;
+	m->stopping = true;
+	for (unsigned i = 0; m->threads && i < m->nthreads; i++)
+		media_thread_stop(&m->threads[i]);
+	/* the threads are gone: only the directory's refs are left */
+	hmap_iter_init(&it, &m->relays);
+	while ((n = hmap_iter_next(&it)) != NULL) {
+		struct media_relay *r = container_of(n, struct media_relay, node);
+		hmap_remove(&m->relays, n);
+		obj_unref(r);
+	}
+	hmap_free(&m->relays);
+	mqueue_destroy(m->events); /* late timeouts are dropped (stopping) */
+	media_pool_destroy(&m->pool);
+	free(m->threads);
+	free(m);
+}
+
+static struct media_thread *media_engine_pick(struct media_engine *m)
+{
+	struct media_thread *best = &m->threads[0];
+
+	for (unsigned i = 1; i < m->nthreads; i++)
+		if (m->threads[i].load < best->load)
+			best = &m->threads[i];
+	return best;
+}
+
+int media_relay_open(struct media_engine *m, uint64_t *id, uint16_t *port_a, uint16_t *port_b)
+{
+	struct media_relay *r = media_relay_new();
+	int err = 0;
+
+	for (int s = 0; s < 2 && !err; s++) {
+		int fd[2];
+		err = media_pool_open(&m->pool, &m->bind, fd, &r->side[s].port);
+		if (!err) {
+			r->side[s].sock[MEDIA_RTP].fd = fd[0];
+			r->side[s].sock[MEDIA_RTCP].fd = fd[1];
+		}
+	}
+	if (err) {
+		media_relay_release(r, &m->pool);
+		obj_unref(r);
+		return err;
+	}
+	r->id = ++m->last_id;
+	r->th = media_engine_pick(m);
+	r->th->load++;
+	hmap_insert(&m->relays, &r->node, media_id_hash(r->id));
+	*id = r->id;
+	*port_a = r->side[0].port;
+	*port_b = r->side[1].port;
+	/* after this push only the media thread touches the relay's sockets */
+	media_thread_add(r->th, obj_ref(r));
+	return 0;
+}
+
+int media_relay_set_peer(struct media_engine *m, uint64_t id, int side, const struct sa *rtp,
+			 uint32_t clock_rate)
+{
+	struct media_relay *r;
+
+	if ((side != 0 && side != 1) || !rtp || clock_rate > MEDIA_CLOCK_MAX)
+		return EINVAL;
+	/* sockets of one family cannot reach the other */
+	if (sa_family(rtp) != sa_family(&m->bind))
+		return EINVAL;
+	r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	pthread_mutex_lock(&r->lock);
+	r->cfg[side].rtp = *rtp;
+	r->cfg[side].clock_rate = clock_rate;
+	r->cfg[side].gen++;
+	atomic_fetch_add_explicit(&r->cfg_gen, 1, memory_order_release);
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+void media_relay_close(struct media_engine *m, uint64_t id)
+{
+	struct media_relay *r = media_engine_find(m, id);
+
+	if (!r)
+		return;
+	hmap_remove(&m->relays, &r->node);
+	r->th->load--;
+	media_thread_close(r->th, r); /* passes the directory's ref */
+}
+
+int media_relay_stats(struct media_engine *m, uint64_t id, struct media_relay_stats *out)
+{
+	struct media_relay *r = media_engine_find(m, id);
+
+	if (!r)
+		return ENOENT;
+	pthread_mutex_lock(&r->lock);
+	*out = r->pub;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+size_t media_relay_count(struct media_engine *m)
+{
+	return m->relays.count;
+}

@@ -1,0 +1,147 @@
+/*
+ * Internal to media/: the engine, its media threads, the port pool and the relay object
+ * shared by the control thread (engine.c) and the media threads (thread.c, relay.c).
+ */
+#ifndef MEDIA_ENGINE_H
+#define MEDIA_ENGINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "core/hmap.h"
+#include "core/timer.h"
+#include "media/media.h"
+#include "media/rtp.h"
+#include "net/addr.h"
+
+/* MEDIA_SLOT: above any RTP a phone sends in one Ethernet frame; larger datagrams are dropped */
+enum { MEDIA_BATCH = 32, MEDIA_SLOT = 4096, MEDIA_TICK_MS = 1000, MEDIA_MAX_THREADS = 64 };
+enum { MEDIA_RTP = 0, MEDIA_RTCP = 1 };
+
+/* RTP/RTCP port pairs; shared by the control thread (open) and media threads (release). */
+struct media_pool {
+	pthread_mutex_t lock;
+	uint16_t first;	     /* lowest even RTP port */
+	size_t npairs;	     /* pair i is first + 2i, first + 2i + 1 */
+	size_t cursor, used; /* guarded by lock */
+	unsigned char *busy; /* owned, npairs flags, guarded by lock */
+};
+
+int media_pool_init(struct media_pool *p, uint16_t port_min, uint16_t port_max);
+void media_pool_destroy(struct media_pool *p);
+/* Binds a free pair on bind's address: fd[0] RTP at *port, fd[1] RTCP. 0, EADDRINUSE, errno. */
+int media_pool_open(struct media_pool *p, const struct sa *bind, int fd[2], uint16_t *port);
+void media_pool_release(struct media_pool *p, uint16_t port);
+
+struct media_relay;
+
+/* One local socket; the loop callback's argument. */
+struct media_sock {
+	struct media_relay *r; /* borrowed: the relay embeds this */
+	int fd;		       /* owned, -1 when closed */
+	uint8_t side, kind;    /* 0/1, MEDIA_RTP/MEDIA_RTCP */
+	bool latched;
+	struct sa source; /* latched source of the side's peer */
+};
+
+/* A side as the media thread sees it. */
+struct media_side {
+	struct media_sock sock[2];
+	uint16_t port;	/* RTP port taken from the pool, 0 once given back */
+	struct sa peer; /* announced RTP address; AF_UNSPEC until set */
+	uint32_t clock_rate;
+	uint32_t gen; /* cfg generation applied */
+	struct rtp_est est;
+	struct media_side_stats st; /* working copy; lost/jitter/latch filled on publish */
+};
+
+/* What media_relay_set_peer wrote, guarded by the relay's lock. */
+struct media_peer_cfg {
+	struct sa rtp;
+	uint32_t clock_rate;
+	uint32_t gen;
+};
+
+/*
+ * Refcounted: one ref in the control directory, one in the media thread's list.
+ * Fields below "media thread" are touched only there once the relay is handed over.
+ */
+struct media_relay {
+	uint64_t id;		 /* immutable */
+	struct media_thread *th; /* borrowed, immutable */
+	struct hmap_node node;	 /* control directory; control thread only */
+	/* media thread */
+	struct media_relay *prev, *next; /* the thread's list */
+	struct media_side side[2];
+	uint64_t last_rx_ms, idle_since_ms;
+	bool timed_out;
+	unsigned seen_gen;
+	/* shared */
+	atomic_uint cfg_gen; /* bumped under lock after cfg changes: a lock-free "anything new?" */
+	pthread_mutex_t lock;
+	struct media_peer_cfg cfg[2]; /* written by the control thread */
+	struct media_relay_stats pub; /* written by the media thread after each batch */
+};
+
+/* Receive and send vectors of one media thread: no allocation per packet. */
+struct media_batch {
+	struct mmsghdr rx[MEDIA_BATCH], tx[MEDIA_BATCH];
+	struct iovec iov[MEDIA_BATCH], txiov[MEDIA_BATCH];
+	struct sa src[MEDIA_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl[MEDIA_BATCH];
+	uint8_t data[MEDIA_BATCH][MEDIA_SLOT];
+};
+
+struct media_thread {
+	struct media_engine *m; /* borrowed */
+	unsigned index;
+	pthread_t thread;
+	bool started;
+	struct loop *loop;	    /* owned */
+	struct mqueue *cmds;	    /* owned; consumed on loop */
+	struct media_relay *relays; /* list of refs; media thread only */
+	struct timer tick;
+	struct media_batch *batch; /* owned */
+	size_t load;		   /* open relays; control thread only */
+};
+
+struct media_engine {
+	struct loop *ctl; /* borrowed */
+	struct sa bind;
+	unsigned rtp_timeout_s;
+	media_event_fn *fn;
+	void *arg; /* borrowed */
+	struct media_pool pool;
+	struct mqueue *events;	      /* owned; consumed on ctl */
+	struct media_thread *threads; /* owned */
+	unsigned nthreads;
+	struct hmap relays; /* id -> relay; control thread only */
+	uint64_t last_id;
+	bool stopping;
+};
+
+/* thread.c */
+int media_thread_start(struct media_thread *th, struct media_engine *m, unsigned index);
+void media_thread_stop(struct media_thread *th);
+void media_thread_add(struct media_thread *th, struct media_relay *r);	 /* passes a ref */
+void media_thread_close(struct media_thread *th, struct media_relay *r); /* passes a ref */
+
+/* relay.c (media thread, or the control thread once media threads are joined) */
+struct media_relay *media_relay_new(void);
+void media_relay_attach(struct media_relay *r);
+void media_relay_detach(struct media_relay *r);
+void media_relay_release(struct media_relay *r, struct media_pool *pool);
+void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms);
+
+/* engine.c: any thread */
+void media_engine_post(struct media_engine *m, uint64_t id, enum media_event ev);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * The RTP relay engine: media threads that anchor the RTP and RTCP of bridged calls.
+ * Every function here is for the control thread (the one running ctl) only; the
+ * engine talks to its media threads through queues and per-relay locks.
+ */
+#ifndef MEDIA_MEDIA_H
+#define MEDIA_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/addr.h"
+
+struct loop;
+struct media_engine;
+
+struct media_cfg {
+	const char *bind_ip;	     /* numeric address RTP sockets bind to; NULL = 0.0.0.0 */
+	uint16_t port_min, port_max; /* RTP ports are even, RTCP = RTP + 1, both inside */
+	unsigned threads;	     /* 0 = online CPUs */
+	unsigned rtp_timeout_s;	     /* 0 = off */
+};
+
+enum media_event { MEDIA_EV_TIMEOUT = 1 };
+/* Runs on the ctl loop; never for a relay already closed. May call media_relay_close. */
+typedef void(media_event_fn)(uint64_t relay_id, enum media_event ev, void *arg);
+
+/* 0, EINVAL (cfg), or an errno from creating loops or threads. */
+int media_engine_new(struct media_engine **mp, struct loop *ctl, const struct media_cfg *cfg,
+		     media_event_fn *fn, void *arg);
+/* Stops and joins the media threads, closes every relay. NULL-safe. */
+void media_engine_destroy(struct media_engine *m);
+
+/*
+ * Binds both sides' RTP/RTCP port pairs now, on the caller's thread, and hands the
+ * relay to the least loaded media thread. 0, EADDRINUSE (pool exhausted), or a socket
+ * errno. Ids start at 1 and are never reused.
+ */
+int media_relay_open(struct media_engine *m, uint64_t *id, uint16_t *port_a, uint16_t *port_b);
+
+/*
+ * The address and RTP port side (0 = A, 1 = B) announced in SDP (c= and m=), and the RTP
+ * clock rate for jitter (0 = from the payload type). Takes effect before it returns; the
+ * side's source latch is reset (re-INVITE). 0.0.0.0 (hold) or port 0: nothing is sent to
+ * that side. 0, ENOENT (no such relay) or EINVAL (side, clock rate, address family).
+ */
+int media_relay_set_peer(struct media_engine *m, uint64_t id, int side, const struct sa *rtp,
+			 uint32_t clock_rate);
+
+/* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
+void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */
+
+struct media_side_stats {
+	uint64_t rx_pkts, rx_bytes; /* accepted from this side's peer, RTP and RTCP */
+	uint64_t tx_pkts, tx_bytes; /* sent to this side's peer */
+	uint64_t dropped;	    /* arrived on this side's ports and not forwarded */
+	uint32_t ssrc, lost;	    /* of the last RTP stream received */
+	uint8_t pt;
+	double jitter_ms;
+	bool latched;	  /* the RTP source port is fixed */
+	struct sa source; /* the latched RTP source */
+};
+
+struct media_relay_stats {
+	struct media_side_stats side[2];
+	uint64_t last_rx_ms; /* monotonic ms of the last RTP accepted from either side, 0 = none */
+};
+
+/* A snapshot at most one packet batch old. 0 or ENOENT. */
+int media_relay_stats(struct media_engine *m, uint64_t id, struct media_relay_stats *out);
+size_t media_relay_count(struct media_engine *m);
+
+#endif

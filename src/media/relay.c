@@ -1,0 +1,310 @@
+/* The packet path of one relay, run in its media thread: filter, latch, forward, count. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/obj.h"
+#include "media/engine.h"
+
+static void media_relay_free(void *obj)
+{
+	struct media_relay *r = obj;
+
+	pthread_mutex_destroy(&r->lock);
+}
+
+struct media_relay *media_relay_new(void)
+{
+	struct media_relay *r = obj_new(sizeof(*r), media_relay_free);
+
+	pthread_mutex_init(&r->lock, NULL);
+	atomic_init(&r->cfg_gen, 0);
+	for (int s = 0; s < 2; s++) {
+		for (int k = 0; k < 2; k++) {
+			struct media_sock *ms = &r->side[s].sock[k];
+			ms->r = r;
+			ms->fd = -1;
+			ms->side = (uint8_t)s;
+			ms->kind = (uint8_t)k;
+		}
+		rtp_est_init(&r->side[s].est);
+	}
+	return r;
+}
+
+/* Closes the sockets before the ports go back, so the next owner can bind them. */
+void media_relay_release(struct media_relay *r, struct media_pool *pool)
+{
+	for (int s = 0; s < 2; s++) {
+		for (int k = 0; k < 2; k++) {
+			struct media_sock *ms = &r->side[s].sock[k];
+			if (ms->fd >= 0)
+				close(ms->fd);
+			ms->fd = -1;
+		}
+		if (r->side[s].port)
+			media_pool_release(pool, r->side[s].port);
+		r->side[s].port = 0;
+	}
+}
+
+/* Applies what media_relay_set_peer wrote; a new peer resets that side's latches. */
+void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
+{
+	if (atomic_load_explicit(&r->cfg_gen, memory_order_acquire) == r->seen_gen)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->seen_gen = atomic_load_explicit(&r->cfg_gen, memory_order_relaxed);
+	for (int i = 0; i < 2; i++) {
+		struct media_side *s = &r->side[i];
+		if (s->gen == r->cfg[i].gen)
+			continue;
+		s->gen = r->cfg[i].gen;
+		s->peer = r->cfg[i].rtp;
+		s->clock_rate = r->cfg[i].clock_rate;
+		s->sock[MEDIA_RTP].latched = false;
+		s->sock[MEDIA_RTCP].latched = false;
+	}
+	pthread_mutex_unlock(&r->lock);
+	/* a re-INVITE restarts the timeout: the new peer gets a full period to send */
+	r->idle_since_ms = now_ms;
+}
+
+/* The snapshot the control thread reads: one copy under the lock per batch. */
+static void media_relay_publish(struct media_relay *r)
+{
+	struct media_relay_stats snap;
+
+	for (int i = 0; i < 2; i++) {
+		struct media_side *s = &r->side[i];
+		struct media_side_stats *st = &snap.side[i];
+		*st = s->st;
+		st->lost = rtp_est_lost(&s->est);
+		st->jitter_ms = rtp_est_jitter_ms(&s->est);
+		st->latched = s->sock[MEDIA_RTP].latched;
+		if (st->latched)
+			st->source = s->sock[MEDIA_RTP].source;
+		else
+			memset(&st->source, 0, sizeof(st->source));
+	}
+	snap.last_rx_ms = r->last_rx_ms;
+	pthread_mutex_lock(&r->lock);
+	r->pub = snap;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* RTP bleed: only the announced address, and after the first packet only its port. */
+static bool media_sock_accept(struct media_sock *ms, const struct sa *src)
+{
+	const struct media_side *s = &ms->r->side[ms->side];
+
+	if (sa_family(&s->peer) == AF_UNSPEC || !sa_eq_addr(src, &s->peer))
+		return false;
+	if (ms->latched)
+		return sa_eq(src, &ms->source);
+	ms->source = *src;
+	ms->latched = true;
+	return true;
+}
+
+/* Symmetric RTP: where the side's packets come from, else what its SDP said. */
+static bool media_side_dest(const struct media_side *s, int kind, struct sa *dst)
+{
+	uint16_t port = sa_port(&s->peer);
+
+	if (s->sock[kind].latched) {
+		*dst = s->sock[kind].source;
+		return true;
+	}
+	if (sa_family(&s->peer) == AF_UNSPEC || sa_is_any(&s->peer) || port == 0)
+		return false;
+	if (kind == MEDIA_RTCP && port == UINT16_MAX)
+		return false;
+	*dst = s->peer;
+	if (kind == MEDIA_RTCP)
+		sa_set_port(dst, (uint16_t)(port + 1));
+	return true;
+}
+
+static uint64_t media_arrival_us(struct msghdr *h)
+{
+	struct timespec ts;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+		}
+	}
+	/* same clock as the kernel stamp, so a stream never mixes two time bases */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void media_side_count_rtp(struct media_side *s, const uint8_t *p, size_t len,
+				 struct msghdr *h)
+{
+	struct rtp_header rh;
+
+	if (rtp_is_rtcp(p, len) || rtp_header_decode(p, len, &rh) != 0)
+		return;
+	s->st.ssrc = rh.ssrc;
+	s->st.pt = rh.pt;
+	rtp_est_update(&s->est, &rh, media_arrival_us(h),
+		       s->clock_rate ? s->clock_rate : rtp_clock_rate(rh.pt));
+}
+
+/* Counts packet i and says whether it came from the side's peer. */
+static bool media_sock_take(struct media_sock *ms, struct media_batch *b, int i, uint64_t now)
+{
+	struct media_relay *r = ms->r;
+	struct media_side *s = &r->side[ms->side];
+	struct msghdr *h = &b->rx[i].msg_hdr;
+	size_t len = b->rx[i].msg_len;
+
+	b->src[i].len = h->msg_namelen;
+	if ((h->msg_flags & MSG_TRUNC) || !media_sock_accept(ms, &b->src[i])) {
+		s->st.dropped++;
+		return false;
+	}
+	s->st.rx_pkts++;
+	s->st.rx_bytes += len;
+	if (ms->kind == MEDIA_RTP) {
+		r->last_rx_ms = now;
+		r->idle_since_ms = now;
+		media_side_count_rtp(s, b->data[i], len, h);
+	}
+	return true;
+}
+
+static int media_sock_recv(int fd, struct media_batch *b)
+{
+	int n;
+
+	/* the kernel overwrote these lengths on the last call */
+	for (int i = 0; i < MEDIA_BATCH; i++) {
+		struct msghdr *h = &b->rx[i].msg_hdr;
+		h->msg_name = &b->src[i].u.ss;
+		h->msg_namelen = sizeof(b->src[i].u.ss);
+		h->msg_iov = &b->iov[i];
+		h->msg_iovlen = 1;
+		h->msg_control = b->ctl[i].buf;
+		h->msg_controllen = sizeof(b->ctl[i].buf);
+		h->msg_flags = 0;
+		b->iov[i].iov_base = b->data[i];
+		b->iov[i].iov_len = MEDIA_SLOT;
+	}
+	do
+		n = recvmmsg(fd, b->rx, MEDIA_BATCH, MSG_DONTWAIT, NULL);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Queues packet i as tx slot n, pointing at the receive buffer (no copy). */
+static void media_batch_queue(struct media_batch *b, int i, size_t n, const struct sa *dst)
+{
+	struct msghdr *h = &b->tx[n].msg_hdr;
+
+	memset(h, 0, sizeof(*h));
+	b->txiov[n].iov_base = b->data[i];
+	b->txiov[n].iov_len = b->rx[i].msg_len;
+	h->msg_name = (void *)&dst->u.sa;
+	h->msg_namelen = dst->len;
+	h->msg_iov = &b->txiov[n];
+	h->msg_iovlen = 1;
+}
+
+/* Sends n queued packets from the other side's socket; what the kernel refuses is dropped. */
+static void media_sock_forward(struct media_sock *ms, struct media_batch *b, size_t n)
+{
+	struct media_side *in = &ms->r->side[ms->side], *out = &ms->r->side[!ms->side];
+	int fd = out->sock[ms->kind].fd;
+	size_t done = 0;
+
+	while (done < n) {
+		int sent = sendmmsg(fd, b->tx + done, (unsigned)(n - done), MSG_DONTWAIT);
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent < 0 && (errno == EAGAIN || errno == ENOBUFS))
+			break;
+		if (sent <= 0) {
+			/* an error about this one packet (e.g. EPERM from a firewall): skip it */
+			in->st.dropped++;
+			done++;
+			continue;
+		}
+		for (int j = 0; j < sent; j++) {
+			out->st.tx_pkts++;
+			out->st.tx_bytes += b->tx[done + (size_t)j].msg_len;
+		}
+		done += (size_t)sent;
+	}
+	in->st.dropped += n - done;
+}
+
+static void media_sock_on_read(int fd, unsigned events, void *arg)
+{
+	struct media_sock *ms = arg;
+	struct media_relay *r = ms->r;
+	struct media_batch *b = r->th->batch;
+	uint64_t now = loop_now(r->th->loop);
+	struct sa dst;
+	size_t n = 0;
+
+	media_relay_sync_cfg(r, now);
+	int got = media_sock_recv(fd, b);
+	if (got <= 0)
+		return;
+	bool can = media_side_dest(&r->side[!ms->side], ms->kind, &dst);
+	for (int i = 0; i < got; i++) {
+		if (!media_sock_take(ms, b, i, now))
+			continue;
+		if (can)
+			media_batch_queue(b, i, n++, &dst);
+		else
+			r->side[ms->side].st.dropped++; /* the other side is on hold or unknown */
+	}
+	if (n)
+		media_sock_forward(ms, b, n);
+	media_relay_publish(r);
+}
+
+void media_relay_attach(struct media_relay *r)
+{
+	struct media_thread *th = r->th;
+
+	for (int s = 0; s < 2; s++) {
+		for (int k = 0; k < 2; k++) {
+			struct media_sock *ms = &r->side[s].sock[k];
+			int err = loop_fd_add(th->loop, ms->fd, LOOP_READ, media_sock_on_read, ms);
+			if (err)
+				log_error("media", "relay %llu: epoll: %s",
+					  (unsigned long long)r->id, strerror(err));
+		}
+	}
+	r->idle_since_ms = loop_now(th->loop);
+	r->prev = NULL;
+	r->next = th->relays;
+	if (th->relays)
+		th->relays->prev = r;
+	th->relays = r;
+}
+
+void media_relay_detach(struct media_relay *r)
+{
+	struct media_thread *th = r->th;
+
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < 2; k++)
+			loop_fd_del(th->loop, r->side[s].sock[k].fd);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		th->relays = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	r->prev = r->next = NULL;
+	media_relay_release(r, &th->m->pool);
+}
