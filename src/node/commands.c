@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "call/call.h"
 #include "core/loop.h"
 #include "core/time.h"
 #include "node/directory.h"
 #include "node/node.h"
 #include "sip/flood.h"
 #include "sip/stack.h"
+#include "store/cdrs.h"
 #include "store/store.h"
 
 static int usage(struct buf *out, const char *text)
@@ -88,7 +90,66 @@ static int cmd_show_stats(void *arg, int argc, char **argv, struct buf *out)
 		   (unsigned long long)n->stats.pings_sent, (unsigned long long)n->stats.pings_failed);
 	buf_printf(out, "store_queue_depth %zu\nstore_batches %llu\n", store_queue_depth(n->store),
 		   (unsigned long long)store_batch_count(n->store));
+	buf_printf(out, "calls %zu\n", call_count(n->calls));
 	buf_printf(out, "stopping %s\n", n->stopping ? "yes" : "no");
+	return 0;
+}
+
+static int cmd_show_calls(void *arg, int argc, char **argv, struct buf *out)
+{
+	struct node *n = arg;
+	call_list(n->calls, out);
+	return 0;
+}
+
+struct cdr_list {
+	struct node *n;
+	struct buf *out;
+};
+
+static int cdr_line(const struct store_cdr_row *r, void *arg)
+{
+	struct cdr_list *l = arg;
+	const struct dir_tenant *t = directory_tenant_by_id(l->n->dir, r->tenant_id);
+	char when[32];
+
+	time_iso8601((uint64_t)r->start_at, when, sizeof(when));
+	buf_printf(l->out, "%s %-10s %-8s -> %-8s %-11s %5llds %-24s %-6s %s\n", when,
+		   t ? t->row.name : "?", r->caller, r->callee, r->disposition,
+		   (long long)r->billsec, r->hangup_cause, r->hangup_side, r->codec);
+	return 0;
+}
+
+struct cdr_job {
+	int64_t tenant_id;
+	unsigned limit;
+	struct cdr_list list;
+	int err;
+};
+
+static void cdr_list_op(struct db *db, void *arg)
+{
+	struct cdr_job *job = arg;
+	job->err = store_cdr_list(db, job->tenant_id, job->limit, cdr_line, &job->list);
+}
+
+static int cmd_show_cdrs(void *arg, int argc, char **argv, struct buf *out)
+{
+	struct node *n = arg;
+	struct cdr_job job = { .limit = 20, .list = { n, out } };
+	const struct dir_tenant *t;
+
+	if (argc > 2)
+		return usage(out, "show cdrs [<tenant> [<count>]]");
+	if (argc >= 1) {
+		if (!(t = directory_tenant_by_name(n->dir, argv[0])))
+			return buf_printf(out, "no tenant named '%s'\n", argv[0]), 1;
+		job.tenant_id = t->row.id;
+	}
+	if (argc == 2)
+		job.limit = (unsigned)strtoul(argv[1], NULL, 10);
+	if (store_run_sync(n->store, cdr_list_op, &job) || job.err)
+		return buf_printf(out, "cannot read CDRs\n"), 1;
 	return 0;
 }
 
@@ -201,6 +262,8 @@ static int cmd_stop(void *arg, int argc, char **argv, struct buf *out)
 const struct ctl_command node_commands[] = {
 	{ "show registrations", NULL, "registered contacts of every tenant", cmd_show_registrations },
 	{ "show stats", NULL, "counters: SIP, transports, auth, store", cmd_show_stats },
+	{ "show calls", NULL, "calls in progress with their media counters", cmd_show_calls },
+	{ "show cdrs", "[<tenant> [<count>]]", "the latest call records", cmd_show_cdrs },
 	{ "show settings", NULL, "the settings in effect", cmd_show_settings },
 	{ "extension add", "<tenant> <number> <password>", "add a SIP extension", cmd_extension_add },
 	{ "extension del", "<tenant> <number>", "delete an extension and its bindings",

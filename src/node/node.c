@@ -168,6 +168,8 @@ static int open_sip(struct node *n)
 				 n)))
 		return err;
 	node_regstore_restore(n);
+	if ((err = node_calls_open(n)))
+		return err;
 	return node_listen(n);
 }
 
@@ -179,6 +181,8 @@ int node_open(struct node *n)
 	n->sigfd = -1;
 	n->started_ms = time_wall_ms();
 	timer_init(&n->gc);
+	timer_init(&n->stop_poll);
+	timer_init(&n->heartbeat);
 	log_level_parse(n->set.log_level, &lvl);
 	log_set_level(lvl);
 	if (n->set.log_file && *n->set.log_file && (err = log_open_file(n->set.log_file))) {
@@ -218,10 +222,9 @@ void node_stop(struct node *n)
 		return;
 	}
 	n->stopping = true;
-	/* New INVITEs get 503 from here on. Calls are not bridged yet, so no call is left to
-	 * wait for: the loop ends now and node_close lets the store finish its queue. */
+	/* New INVITEs get 503 from here on; the loop ends when the last call has. */
 	log_notice("node", "stopping: new calls refused");
-	loop_stop(n->loop);
+	node_calls_drain(n);
 }
 
 int node_reload(struct node *n, char *err, size_t errlen)
@@ -254,11 +257,14 @@ void node_close(struct node *n)
 {
 	timer_cancel(&n->gc);
 	ctl_close(n->ctl);
+	timer_cancel(&n->stop_poll);
+	node_calls_close(n); /* BYEs and CDRs of calls still up */
 	sip_stack_destroy(n->stack);
 	/* Contacts hold connection refs: they go before the transport that owns the sockets. */
 	sip_registrar_destroy(n->reg);
 	sip_location_destroy(n->loc);
 	sip_transport_destroy(n->tp);
+	node_media_close(n);
 	sip_auth_destroy(n->auth);
 	sip_flood_destroy(n->flood);
 	if (n->store)

@@ -16,7 +16,11 @@
 #include "sip/msg.h"
 #include "sip/transport.h"
 
+struct call_engine;
 struct ctl;
+struct dir_tenant;
+struct dir_user;
+struct media_engine;
 struct directory;
 struct loop;
 struct sip_auth;
@@ -47,6 +51,10 @@ struct node {
 	struct sip_location *loc;    /* owned */
 	struct sip_registrar *reg;   /* owned */
 	struct ctl *ctl;             /* owned */
+	struct media_engine *media;  /* owned */
+	struct call_engine *calls;   /* owned */
+	struct timer heartbeat, stop_poll;
+	uint64_t stop_deadline_ms;
 	struct timer gc;
 	unsigned gc_ticks;
 	int sigfd;
@@ -96,6 +104,16 @@ void node_keepalive_ping(struct sip_contact *c, void *arg);
 
 /* node/commands.c: the zvonarctl command table. */
 extern const struct ctl_command node_commands[];
+
+/* node/calls.c: media and call engines, CDRs, the callee of an INVITE, waiting for calls. */
+int node_calls_open(struct node *n);
+void node_calls_close(struct node *n);
+void node_media_close(struct node *n);
+void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+		      const struct sip_peer *from, const struct dir_tenant *t,
+		      const struct dir_user *caller);
+/* Stops the loop once no call is left, or after stop_timeout. */
+void node_calls_drain(struct node *n);
 
 /* node/demo.c: the demo tenant with extensions 100-102 on a first start. */
 int node_demo_create(struct node *n);

@@ -15,6 +15,8 @@ struct settings {
 	char *http_listen;
 	int http_port;
 	int rtp_port_min, rtp_port_max;
+	char *rtp_bind, *media_ip;
+	int media_threads, rtp_timeout, call_no_answer, call_max_duration;
 	char *data_dir;
 	char *db;
 	char *ctl_socket;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 
+#include "call/call.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -183,7 +184,7 @@ static void serve_authenticated(struct node *n, struct sip_tsx *tsx, const struc
 		if (n->stopping)
 			reply(tsx, 503, "Shutting Down", "Retry-After: 60\r\n");
 		else
-			reply(tsx, 480, "Temporarily Unavailable", NULL);
+			node_call_invite(n, tsx, req, from, t, u);
 		break;
 	default:
 		reply(tsx, 405, NULL, "Allow: " SIP_ALLOW "\r\n");
@@ -208,7 +209,10 @@ void node_sip_request(struct sip_stack *st, struct sip_tsx *tsx, const struct si
 			  sa_str(&from->addr, src, sizeof(src)), sip_proto_name(from->proto),
 			  (unsigned)req->cseq.num, STR_FMT(req->call_id));
 	}
-	if (!tsx) /* the ACK of a 2xx: it belongs to a dialog, and there are none yet */
+	/* Inside a dialog of a call (the ACK of our 2xx has no transaction): the call's. */
+	if ((!tsx || req->to.has_tag) && n->calls && call_dialog_request(n->calls, tsx, req, from))
+		return;
+	if (!tsx) /* an ACK matching no call: absorbed */
 		return;
 	buf_init(&hdrs, 0);
 	status = sip_uas_check(req, &hdrs, &reason);

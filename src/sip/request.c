@@ -77,6 +77,13 @@ static int put_tail(struct sip_stack *st, struct buf *b, const struct sip_reques
 	return err;
 }
 
+int sip_stack_local_hostport(struct sip_stack *st, enum sip_proto proto, char *out, size_t size)
+{
+	if (!st || (unsigned)proto >= SIP_PROTO__COUNT)
+		return EINVAL;
+	return via_host(st, proto, out, size);
+}
+
 int sip_request_build(struct sip_stack *st, struct buf *out, const struct sip_request_spec *spec,
 		      enum sip_proto proto, const char *branch)
 {

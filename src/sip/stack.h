@@ -149,6 +149,20 @@ void sip_stack_set_max_server_tsx(struct sip_stack *st, size_t max);
  */
 int sip_tsx_cancel(struct sip_tsx *tsx, sip_resp_fn *fn, void *arg);
 
+/*
+ * Called once when tsx ends (terminated by its timers, or the stack destroyed), after its last
+ * response callback: where a TU releases what the callbacks' arg needed (a 2xx to an INVITE can
+ * arrive again until Timer M, so the final response is not the end).
+ */
+typedef void(sip_tsx_end_fn)(void *arg);
+void sip_tsx_set_end_fn(struct sip_tsx *tsx, sip_tsx_end_fn *fn, void *arg);
+
+/* The host:port we put in Via for proto (and a TU may put in Contact). 0, ENOENT, EOVERFLOW. */
+int sip_stack_local_hostport(struct sip_stack *st, enum sip_proto proto, char *out, size_t size);
+
+/* The local To tag of a server transaction, generated now if no response has carried one. */
+const char *sip_tsx_local_tag(struct sip_tsx *tsx);
+
 /* True for a server transaction, false for a client one. */
 bool sip_tsx_is_server(const struct sip_tsx *tsx);
 

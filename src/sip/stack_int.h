@@ -62,6 +62,8 @@ struct sip_tsx {
 	bool cancel_pending;         /* ... before any 1xx: the CANCEL waits for one */
 	sip_resp_fn *cancel_resp_fn; /* ... and its CANCEL transaction's callback */
 	void *cancel_resp_arg;
+	sip_tsx_end_fn *end_fn; /* once, when the transaction ends */
+	void *end_arg;
 };
 
 /* stack.c */

@@ -140,11 +140,29 @@ void tsx_terminate(struct sip_tsx *tsx)
 	timer_cancel(&tsx->t_trying);
 	tsx->state = TSX_TERMINATED;
 	tsx->st = NULL;
+	if (tsx->end_fn) {
+		sip_tsx_end_fn *fn = tsx->end_fn;
+		tsx->end_fn = NULL;
+		fn(tsx->end_arg);
+	}
 	if (!tsx->in_table)
 		return;
 	tsx->in_table = false;
 	hmap_remove(tsx->server ? &st->server : &st->client, &tsx->node);
 	obj_unref(tsx);
+}
+
+void sip_tsx_set_end_fn(struct sip_tsx *tsx, sip_tsx_end_fn *fn, void *arg)
+{
+	tsx->end_fn = fn;
+	tsx->end_arg = arg;
+}
+
+const char *sip_tsx_local_tag(struct sip_tsx *tsx)
+{
+	if (!tsx->dialog_tag && !tsx->tag[0])
+		sip_tag_new(tsx->tag);
+	return sip_tsx_to_tag(tsx);
 }
 
 void sip_tsx_set_cancel_fn(struct sip_tsx *tsx, sip_tsx_cancel_fn *fn, void *arg)

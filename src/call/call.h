@@ -1,0 +1,65 @@
+/*
+ * Calls: a B2BUA joining a caller's leg (A) to one or more forked legs towards the
+ * callee's contacts (B), with the media anchored in a relay of the media engine.
+ * The only module that knows both SIP and media. Control thread only.
+ */
+#ifndef CALL_CALL_H
+#define CALL_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/cdrs.h"
+
+struct media_engine;
+struct sip_aor;
+struct sip_msg;
+struct sip_peer;
+struct sip_stack;
+struct sip_tsx;
+struct call;
+struct call_engine;
+
+struct call_cfg {
+	unsigned no_answer_s;	 /* ringing longer than this: 480 to the caller (0 = never) */
+	unsigned max_duration_s; /* answered calls are hung up after this (0 = unlimited) */
+	const char *media_ip;	 /* address put in our SDP; NULL: the SIP local address */
+};
+
+/* Who is calling whom, as the node resolved it. */
+struct call_party {
+	int64_t tenant_id;
+	const char *user;   /* extension number */
+	const char *name;   /* display name, may be "" */
+	const char *domain; /* tenant SIP domain */
+};
+
+/* Journal and CDR hooks: the node persists them through the store. */
+typedef void(call_journal_fn)(const struct store_cdr_row *open_call, void *arg);
+typedef void(call_cdr_fn)(const struct store_cdr_row *cdr, void *arg);
+
+int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_engine *media,
+		    const struct call_cfg *cfg, call_journal_fn *journal, call_cdr_fn *cdr,
+		    void *arg);
+/* Hangs up every call (BYE/CANCEL/503 as fits its state), writes their CDRs, frees all. */
+void call_engine_destroy(struct call_engine *ce);
+
+/* An authenticated INVITE from caller to callee, whose registered contacts are in aor
+ * (NULL: not registered, 480). Answers tsx itself, now or later. */
+void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+		const struct sip_peer *from, const struct call_party *caller,
+		const struct call_party *callee, const struct sip_aor *aor);
+/* A request inside a dialog of ours (To tag, or an ACK): true when a call took it. */
+bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+			 const struct sip_peer *from);
+/* The media engine's RTP timeout for a relay: the call is hung up. */
+void call_media_timeout(struct call_engine *ce, uint64_t relay_id);
+/* Ends every call (graceful stop past its deadline). */
+void call_hangup_all(struct call_engine *ce, const char *cause);
+
+size_t call_count(const struct call_engine *ce);
+/* One line per call for `zvonarctl show calls`. */
+void call_list(const struct call_engine *ce, struct buf *out);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * Inside a call's dialogs: the ACK of our 2xx, BYE from either side (the other leg
+ * gets one too), re-INVITE and UPDATE answered by us with the SDP that leg already has
+ * (the relay follows the new address, so hold to 0.0.0.0 stops media to that side),
+ * INFO and OPTIONS answered, and the requests we send: ACK and BYE.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "call/call_int.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/obj.h"
+#include "media/media.h"
+
+static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const char *extra,
+		 struct buf *out)
+{
+	char branch[40];
+	struct sip_request_spec spec = {
+		.method = m,
+		.ruri = leg->remote_target,
+		.from_uri = leg->local_uri,
+		.from_tag = leg->local_tag,
+		.to_uri = leg->remote_uri,
+		.to_tag = leg->remote_tag,
+		.call_id = leg->call_id,
+		.cseq = cseq,
+		.extra_hdrs = extra,
+	};
+	sip_branch_new(branch);
+	return sip_request_build(leg->call->ce->st, out, &spec, leg->peer.proto, branch);
+}
+
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra, sip_resp_fn *fn,
+		     void *arg)
+{
+	struct buf req;
+	int err;
+
+	if (!leg->remote_tag || !leg->remote_target)
+		return ENOENT;
+	buf_init(&req, SIP_MAX_MSG);
+	err = build(leg, m, ++leg->local_cseq, extra, &req);
+	if (err) {
+		buf_free(&req);
+		return err;
+	}
+	return sip_tsx_send_request(leg->call->ce->st, NULL, &leg->peer, &req, fn, arg);
+}
+
+void call_send_bye(struct call_leg *leg)
+{
+	if (leg && call_leg_request(leg, SIP_BYE, leg->route, NULL, NULL) == 0)
+		log_debug("call", "BYE sent to %s", leg->remote_target);
+}
+
+/* The ACK of a 2xx is a transaction of its own (RFC 3261 13.2.2.4): sent as bytes. */
+void call_ack_b(struct call_leg *leg, uint32_t cseq)
+{
+	struct buf ack;
+
+	buf_init(&ack, SIP_MAX_MSG);
+	if (build(leg, SIP_ACK, cseq, leg->route, &ack) == 0)
+		sip_stack_send_raw(leg->call->ce->st, &leg->peer, ack.data, ack.len);
+	buf_free(&ack);
+}
+
+static struct call_leg *other_leg(struct call *c, const struct call_leg *leg)
+{
+	if (!leg->is_a)
+		return &c->a;
+	return c->winner >= 0 ? c->b[c->winner] : NULL;
+}
+
+static void on_bye(struct call *c, struct call_leg *leg, struct sip_tsx *tsx)
+{
+	sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
+	if (c->state == CALL_ANSWERED) {
+		call_send_bye(other_leg(c, leg));
+		call_end(c, "ANSWERED", "normal clearing", leg->is_a ? "caller" : "callee");
+		return;
+	}
+	/* a BYE from the caller's early dialog: like a CANCEL */
+	call_cancel_forks(c, -1);
+	if (c->a.tsx) {
+		sip_tsx_reply(c->a.tsx, 487, NULL, NULL, NULL, NULL, 0);
+		c->a.tsx = obj_unref(c->a.tsx);
+	}
+	call_end(c, "CANCELLED", "caller hung up while ringing", "caller");
+}
+
+/* A new offer inside the dialog: the relay follows it; our answer is what that leg has. */
+static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx,
+		       const struct sip_msg *req)
+{
+	struct call_sdp_info info;
+	struct buf scratch;
+	int side = leg->is_a ? 0 : 1;
+
+	if (c->state != CALL_ANSWERED || !leg->sdp) {
+		sip_tsx_reply(tsx, 491, "Request Pending", "Retry-After: 1\r\n", NULL, NULL, 0);
+		return;
+	}
+	buf_init(&scratch, 0);
+	if (req->body.len) {
+		if (call_sdp_rewrite(req->body.p, req->body.len, c->media_ip, 0, &scratch, &info)) {
+			sip_tsx_reply(tsx, 488, NULL, NULL, NULL, NULL, 0);
+			buf_free(&scratch);
+			return;
+		}
+		media_relay_set_peer(c->ce->media, c->relay_id, side, &info.peer, info.clock);
+	}
+	buf_free(&scratch);
+	/* leg->sdp is the last SDP we sent to this leg (A) or the one it sent us (B): answer
+	 * with ours towards it, which for a B leg is A's offer as relayed */
+	const char *ours = leg->is_a ? c->a.sdp : c->b_offer;
+	sip_tsx_reply(tsx, 200, NULL, NULL, ours ? "application/sdp" : NULL, ours,
+		      ours ? strlen(ours) : 0);
+}
+
+bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+			 const struct sip_peer *from)
+{
+	struct call_leg *leg = call_leg_find(ce, req->call_id, req->to.tag);
+	struct call *c;
+
+	if (!leg || (leg->remote_tag && !str_eq_cstr(req->from.tag, leg->remote_tag)))
+		return false;
+	/* Dialog requests are not challenged: they must come from where that leg's party is. */
+	if (!sa_eq_addr(&from->addr, &leg->peer.addr))
+		return false;
+	c = obj_ref(leg->call);
+	if (!tsx) { /* ACK */
+		if (leg->is_a) {
+			c->acked = true;
+			timer_cancel(&c->t_ok);
+		}
+	} else if (req->method == SIP_BYE) {
+		on_bye(c, leg, tsx);
+	} else if (req->method == SIP_INVITE || req->method == SIP_UPDATE) {
+		on_reoffer(c, leg, tsx, req);
+	} else if (req->method == SIP_INFO || req->method == SIP_OPTIONS) {
+		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
+	} else {
+		sip_tsx_reply(tsx, 501, NULL, "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE\r\n",
+			      NULL, NULL, 0);
+	}
+	obj_unref(c);
+	return true;
+}

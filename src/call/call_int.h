@@ -1,0 +1,105 @@
+/* Internals shared by the call/ files: calls, legs, dialogs and the engine. */
+#ifndef CALL_CALL_INT_H
+#define CALL_CALL_INT_H
+
+#include "call/call.h"
+#include "core/hmap.h"
+#include "core/timer.h"
+#include "sdp/sdp.h"
+#include "sip/stack.h"
+
+enum { CALL_MAX_FORKS = 8 };
+
+enum call_state { CALL_RINGING, CALL_ANSWERED, CALL_ENDED };
+
+/*
+ * One dialog of the B2BUA. For leg A we are the UAS (local tag = the To tag our responses
+ * carry); for a B leg we are the UAC (local tag = our From tag). Requests go to peer: the
+ * address the caller's INVITE came from, or the callee contact's registered source, so NAT
+ * bindings are used and nothing is resolved.
+ */
+struct call_leg {
+	struct hmap_node node;	 /* in ce->dialogs by (call_id, local_tag) */
+	struct call *call;	 /* borrowed back-pointer */
+	bool in_table, is_a, failed, cancelled;
+	char *call_id;		 /* owned */
+	char *local_tag, *remote_tag;	/* owned; remote_tag NULL until known */
+	char *local_uri, *remote_uri;	/* owned: our side / their side (name-addr or URI) */
+	char *remote_target;	 /* owned: their Contact URI (request URI of in-dialog requests) */
+	char *route;		 /* owned or NULL: "Route: ...\r\n" lines from the route set */
+	uint32_t local_cseq;
+	struct sip_peer peer;	 /* owns a conn ref */
+	struct sip_tsx *tsx;	 /* ref: A's INVITE server tsx / this B leg's INVITE client tsx */
+	uint16_t status;	 /* last final status of the INVITE on this leg */
+	char *sdp;		 /* owned: the SDP this leg sent us last (offer for A, answer for B) */
+};
+
+struct call {
+	struct hmap_node by_relay;
+	struct call_engine *ce;	/* borrowed */
+	uint64_t id;
+	char uuid[40];
+	enum call_state state;
+	struct call_leg a;
+	struct call_leg *b[CALL_MAX_FORKS]; /* owned */
+	unsigned nb;
+	int winner;		/* index into b of the answered leg, -1 before */
+	uint64_t relay_id;	/* 0: no relay */
+	uint16_t port_a, port_b;/* relay ports facing A and B */
+	char media_ip[64];	/* what our SDP announces */
+	char *b_offer;		/* owned: the SDP offer we sent to the B legs */
+	struct store_cdr_row cdr;
+	struct buf ok_a;	/* the 2xx sent to A, retransmitted until A's ACK (RFC 3261 13.3.1.4) */
+	struct sip_peer ok_dest; /* where it goes (holds a conn ref) */
+	unsigned ok_retx_ms;
+	struct timer t_ok, t_noanswer, t_maxdur;
+	bool acked, early;
+};
+
+struct call_engine {
+	struct sip_stack *st;		/* borrowed */
+	struct media_engine *media;	/* borrowed */
+	struct call_cfg cfg;
+	char *media_ip;			/* owned copy of cfg.media_ip or NULL */
+	call_journal_fn *journal;
+	call_cdr_fn *cdr;
+	void *arg;
+	struct hmap dialogs;		/* struct call_leg */
+	struct hmap relays;		/* struct call by relay id */
+	uint64_t next_id;
+	size_t ncalls;
+};
+
+/* call.c */
+struct call *call_new(struct call_engine *ce);
+/* Ends the call: CDR with disposition/cause/side, media closed, dialogs unlinked, freed later. */
+void call_end(struct call *c, const char *disposition, const char *cause, const char *side);
+void call_leg_link(struct call_engine *ce, struct call_leg *leg);
+void call_leg_free(struct call_leg *leg);
+struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struct str local_tag);
+
+/* call_invite.c */
+int call_fork(struct call *c, const struct sip_aor *aor, const struct call_party *caller,
+	      const struct call_party *callee, const struct sip_msg *req);
+void call_cancel_forks(struct call *c, int except);
+
+/* call_dialog.c */
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra, sip_resp_fn *fn,
+		     void *arg);
+void call_send_bye(struct call_leg *leg);
+void call_ack_b(struct call_leg *leg, uint32_t cseq);
+
+/* call_sdp.c: the SDP we send to one leg, made from the other leg's with the relay's port
+ * and address; peer gets the RTP address the input announced, codec its first audio codec. */
+struct call_sdp_info {
+	struct sa peer;	  /* the announcing side's RTP address (port 0: none usable) */
+	uint32_t clock;	  /* RTP clock of its first audio codec */
+	char codec[32];	  /* "PCMA/8000" */
+};
+int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, struct buf *out,
+		     struct call_sdp_info *info);
+
+/* call.c */
+void call_register_relay(struct call *c);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * Calls on the node: the media engine and the call engine, their CDRs and journal
+ * written through the store, open calls reconciled at start-up, the callee looked
+ * up for an authenticated INVITE, and the graceful stop that waits for calls.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "call/call.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/mem.h"
+#include "core/time.h"
+#include "media/media.h"
+#include "node/directory.h"
+#include "node/node.h"
+#include "sip/stack.h"
+#include "store/cdrs.h"
+#include "store/store.h"
+
+enum { HEARTBEAT_MS = 10000, STOP_POLL_MS = 200 };
+
+static void journal_op(struct db *db, void *arg)
+{
+	int err = store_call_open(db, arg);
+	if (err)
+		log_warn("store", "journal of call %s: %s", ((struct store_cdr_row *)arg)->uuid,
+			 strerror(err));
+	free(arg);
+}
+
+static void cdr_op(struct db *db, void *arg)
+{
+	struct store_cdr_row *r = arg;
+	int err = store_cdr_finish(db, r);
+	if (err)
+		log_error("store", "CDR of call %s: %s", r->uuid, strerror(err));
+	free(r);
+}
+
+static void submit_row(struct node *n, store_op_fn *op, const struct store_cdr_row *row)
+{
+	struct store_cdr_row *copy = xmalloc(sizeof(*copy));
+	*copy = *row;
+	if (store_submit(n->store, op, NULL, copy)) {
+		log_error("store", "call %s: store closed, CDR lost", row->uuid);
+		free(copy);
+	}
+}
+
+static void on_journal(const struct store_cdr_row *row, void *arg)
+{
+	submit_row(arg, journal_op, row);
+}
+
+static void on_cdr(const struct store_cdr_row *row, void *arg)
+{
+	submit_row(arg, cdr_op, row);
+}
+
+static void on_media_event(uint64_t relay_id, enum media_event ev, void *arg)
+{
+	struct node *n = arg;
+	if (ev == MEDIA_EV_TIMEOUT && n->calls)
+		call_media_timeout(n->calls, relay_id);
+}
+
+static void heartbeat_op(struct db *db, void *arg)
+{
+	store_calls_heartbeat(db, (int64_t)time_wall_ms());
+}
+
+static void on_heartbeat(void *arg)
+{
+	struct node *n = arg;
+	if (call_count(n->calls))
+		store_submit(n->store, heartbeat_op, NULL, NULL);
+	loop_timer_start(n->loop, &n->heartbeat, HEARTBEAT_MS, on_heartbeat, n);
+}
+
+struct reconcile_job {
+	int64_t count;
+	int err;
+};
+
+static void reconcile_op(struct db *db, void *arg)
+{
+	struct reconcile_job *job = arg;
+	job->err = store_calls_reconcile(db, &job->count);
+}
+
+int node_calls_open(struct node *n)
+{
+	const struct settings *s = &n->set;
+	struct media_cfg mc = {
+		.bind_ip = s->rtp_bind,
+		.port_min = (uint16_t)s->rtp_port_min,
+		.port_max = (uint16_t)s->rtp_port_max,
+		.threads = (unsigned)s->media_threads,
+		.rtp_timeout_s = (unsigned)s->rtp_timeout,
+	};
+	struct call_cfg cc = {
+		.no_answer_s = (unsigned)s->call_no_answer,
+		.max_duration_s = (unsigned)s->call_max_duration,
+		.media_ip = s->media_ip,
+	};
+	struct reconcile_job job = { 0 };
+	int err = store_run_sync(n->store, reconcile_op, &job);
+
+	if (err || job.err) {
+		log_error("store", "reconciling open calls: %s", strerror(err ? err : job.err));
+		return err ? err : job.err;
+	}
+	if (job.count)
+		log_notice("call", "%lld call(s) open at the last stop recorded as INTERRUPTED",
+			   (long long)job.count);
+	if ((err = media_engine_new(&n->media, n->loop, &mc, on_media_event, n))) {
+		log_error("media", "media engine: %s", strerror(err));
+		return err;
+	}
+	call_engine_new(&n->calls, n->stack, n->media, &cc, on_journal, on_cdr, n);
+	timer_init(&n->heartbeat);
+	loop_timer_start(n->loop, &n->heartbeat, HEARTBEAT_MS, on_heartbeat, n);
+	return 0;
+}
+
+void node_calls_close(struct node *n)
+{
+	timer_cancel(&n->heartbeat);
+	call_engine_destroy(n->calls);
+	n->calls = NULL;
+}
+
+void node_media_close(struct node *n)
+{
+	media_engine_destroy(n->media);
+	n->media = NULL;
+}
+
+void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+		      const struct sip_peer *from, const struct dir_tenant *t,
+		      const struct dir_user *caller)
+{
+	char callee_user[64], caller_name[128] = "";
+	size_t len;
+	const struct dir_user *callee;
+
+	if (sip_uri_unescape(req->ruri.user, callee_user, sizeof(callee_user), &len) ||
+	    !(callee = directory_user(n->dir, t->row.id, str_make(callee_user, len))) ||
+	    !callee->row.enabled) {
+		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
+	if (caller->row.display_name[0])
+		snprintf(caller_name, sizeof(caller_name), "%s", caller->row.display_name);
+	else
+		str_copy(req->from.display, caller_name, sizeof(caller_name));
+	struct call_party a = { t->row.id, caller->row.number, caller_name, t->row.domain };
+	struct call_party b = { t->row.id, callee->row.number, callee->row.display_name,
+				t->row.domain };
+	call_start(n->calls, tsx, req, from, &a, &b,
+		   sip_location_find(n->loc, t->row.id, str_c(callee->row.number)));
+}
+
+static void on_stop_poll(void *arg)
+{
+	struct node *n = arg;
+
+	if (call_count(n->calls) && time_mono_ms() < n->stop_deadline_ms) {
+		loop_timer_start(n->loop, &n->stop_poll, STOP_POLL_MS, on_stop_poll, n);
+		return;
+	}
+	if (call_count(n->calls)) {
+		log_notice("node", "stop: %zu call(s) still up after stop_timeout: hanging up",
+			   call_count(n->calls));
+		call_hangup_all(n->calls, "node stopping");
+	}
+	loop_stop(n->loop);
+}
+
+void node_calls_drain(struct node *n)
+{
+	if (!n->calls || !call_count(n->calls)) {
+		loop_stop(n->loop);
+		return;
+	}
+	log_notice("node", "stop: waiting up to %d s for %zu call(s)", n->set.stop_timeout,
+		   call_count(n->calls));
+	n->stop_deadline_ms = time_mono_ms() + (uint64_t)n->set.stop_timeout * 1000u;
+	timer_init(&n->stop_poll);
+	loop_timer_start(n->loop, &n->stop_poll, STOP_POLL_MS, on_stop_poll, n);
+}

@@ -1,0 +1,144 @@
+/* The cdrs and calls_open tables: journal, finish, reconcile after a crash, list. */
+#include <errno.h>
+#include <string.h>
+
+#include "store/cdrs.h"
+#include "store/db.h"
+
+int64_t store_cdr_seconds(int64_t from_ms, int64_t to_ms)
+{
+	return to_ms > from_ms ? (to_ms - from_ms + 999) / 1000 : 0;
+}
+
+static struct db_value opt_time(int64_t ms)
+{
+	return ms ? DBV_INT(ms) : DBV_NULL;
+}
+
+int store_call_open(struct db *db, const struct store_cdr_row *r)
+{
+	struct db_value p[] = {
+		DBV_TEXT(r->uuid),	 DBV_INT(r->tenant_id),	 DBV_TEXT(r->call_id),
+		DBV_TEXT(r->caller),	 DBV_TEXT(r->caller_name), DBV_TEXT(r->callee),
+		DBV_TEXT(r->direction), DBV_INT(r->start_at),	 opt_time(r->answer_at),
+		DBV_INT(r->answer_at ? r->answer_at : r->start_at),
+	};
+	return db_exec(db,
+		       "INSERT INTO calls_open (uuid, tenant_id, call_id, caller, caller_name, "
+		       "callee, direction, start_at, answer_at, heartbeat_at) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET "
+		       "answer_at = excluded.answer_at, heartbeat_at = excluded.heartbeat_at",
+		       p, sizeof(p) / sizeof(p[0]));
+}
+
+static int insert_cdr(struct db *db, const struct store_cdr_row *r)
+{
+	struct db_value p[] = {
+		DBV_INT(r->tenant_id),	  DBV_TEXT(r->call_id),	    DBV_TEXT(r->uuid),
+		DBV_TEXT(r->caller),	  DBV_TEXT(r->caller_name), DBV_TEXT(r->callee),
+		DBV_TEXT(r->direction),	  DBV_INT(r->start_at),	    opt_time(r->answer_at),
+		DBV_INT(r->end_at),	  DBV_INT(r->duration_s),   DBV_INT(r->billsec),
+		DBV_TEXT(r->disposition), DBV_TEXT(r->hangup_cause), DBV_TEXT(r->hangup_side),
+		DBV_TEXT(r->codec),	  DBV_TEXT(r->trunk),	    DBV_TEXT(r->rtp_stats),
+	};
+	return db_exec(db,
+		       "INSERT INTO cdrs (tenant_id, call_id, uuid, caller, caller_name, callee, "
+		       "direction, start_at, answer_at, end_at, duration_s, billsec, disposition, "
+		       "hangup_cause, hangup_side, codec, trunk, rtp_stats) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       p, sizeof(p) / sizeof(p[0]));
+}
+
+int store_cdr_finish(struct db *db, const struct store_cdr_row *r)
+{
+	struct db_value key[] = { DBV_TEXT(r->uuid) };
+	int rc = insert_cdr(db, r);
+
+	if (rc)
+		return rc;
+	return db_exec(db, "DELETE FROM calls_open WHERE uuid = ?", key, 1);
+}
+
+#define CDR_COLS                                                                               \
+	"id, tenant_id, call_id, uuid, caller, caller_name, callee, direction, start_at, "    \
+	"COALESCE(answer_at, 0), end_at, duration_s, billsec, disposition, hangup_cause, "    \
+	"hangup_side, codec, trunk, rtp_stats"
+
+static int cdr_from_row(const struct db_row *row, struct store_cdr_row *r)
+{
+	const struct db_value *c = row->cols;
+
+	if (row->ncols != 19)
+		return EPROTO;
+	memset(r, 0, sizeof(*r));
+	r->id = c[0].i;
+	r->tenant_id = c[1].i;
+	r->start_at = c[8].i;
+	r->answer_at = c[9].i;
+	r->end_at = c[10].i;
+	r->duration_s = c[11].i;
+	r->billsec = c[12].i;
+	if (db_value_copy(&c[2], r->call_id, sizeof(r->call_id)) ||
+	    db_value_copy(&c[3], r->uuid, sizeof(r->uuid)) ||
+	    db_value_copy(&c[4], r->caller, sizeof(r->caller)) ||
+	    db_value_copy(&c[5], r->caller_name, sizeof(r->caller_name)) ||
+	    db_value_copy(&c[6], r->callee, sizeof(r->callee)) ||
+	    db_value_copy(&c[7], r->direction, sizeof(r->direction)) ||
+	    db_value_copy(&c[13], r->disposition, sizeof(r->disposition)) ||
+	    db_value_copy(&c[14], r->hangup_cause, sizeof(r->hangup_cause)) ||
+	    db_value_copy(&c[15], r->hangup_side, sizeof(r->hangup_side)) ||
+	    db_value_copy(&c[16], r->codec, sizeof(r->codec)) ||
+	    db_value_copy(&c[17], r->trunk, sizeof(r->trunk)) ||
+	    db_value_copy(&c[18], r->rtp_stats, sizeof(r->rtp_stats)))
+		return EOVERFLOW;
+	return 0;
+}
+
+struct list_ctx {
+	store_cdr_fn *fn;
+	void *arg;
+};
+
+static int list_row(const struct db_row *row, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	struct store_cdr_row r;
+	int rc = cdr_from_row(row, &r);
+	return rc ? rc : ctx->fn(&r, ctx->arg);
+}
+
+int store_cdr_list(struct db *db, int64_t tenant_id, unsigned limit, store_cdr_fn *fn, void *arg)
+{
+	struct list_ctx ctx = { fn, arg };
+	struct db_value p[] = { DBV_INT(tenant_id), DBV_INT(tenant_id), DBV_INT(limit) };
+	return db_query(db,
+			"SELECT " CDR_COLS " FROM cdrs WHERE (? = 0 OR tenant_id = ?) "
+			"ORDER BY start_at DESC, id DESC LIMIT ?",
+			p, 3, list_row, &ctx);
+}
+
+int store_calls_reconcile(struct db *db, int64_t *count)
+{
+	/* One statement per table inside the caller's transaction (the store thread's batch). */
+	int rc = db_exec(
+		db,
+		"INSERT OR IGNORE INTO cdrs (tenant_id, call_id, uuid, caller, caller_name, callee, "
+		"direction, start_at, answer_at, end_at, duration_s, billsec, disposition, "
+		"hangup_cause, hangup_side) "
+		"SELECT tenant_id, call_id, uuid, caller, caller_name, callee, direction, start_at, "
+		"answer_at, heartbeat_at, (heartbeat_at - start_at + 999) / 1000, "
+		"CASE WHEN answer_at IS NULL THEN 0 ELSE (heartbeat_at - answer_at + 999) / 1000 END, "
+		"'INTERRUPTED', 'node restarted', 'system' FROM calls_open",
+		NULL, 0);
+	if (rc)
+		return rc;
+	if (count)
+		*count = db_changes(db);
+	return db_exec(db, "DELETE FROM calls_open", NULL, 0);
+}
+
+int store_calls_heartbeat(struct db *db, int64_t now_ms)
+{
+	struct db_value p[] = { DBV_INT(now_ms) };
+	return db_exec(db, "UPDATE calls_open SET heartbeat_at = ?", p, 1);
+}
