@@ -4,7 +4,7 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libsodium-dev libcmocka-dev"
-TEST_PKGS="clang libclang-rt-14-dev sip-tester baresip kamailio python3 openssl procps valgrind"
+TEST_PKGS="clang libclang-rt-14-dev sip-tester baresip kamailio python3 openssl procps valgrind sqlite3"
 
 want="$BUILD_PKGS"
 [ "${1:-build}" = "test" ] && want="$BUILD_PKGS $TEST_PKGS"
