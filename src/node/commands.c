@@ -10,6 +10,7 @@
 #include "node/node.h"
 #include "sip/flood.h"
 #include "sip/stack.h"
+#include "store/cdr_csv.h"
 #include "store/cdrs.h"
 #include "store/store.h"
 
@@ -105,6 +106,7 @@ static int cmd_show_calls(void *arg, int argc, char **argv, struct buf *out)
 struct cdr_list {
 	struct node *n;
 	struct buf *out;
+	bool csv;
 };
 
 static int cdr_line(const struct store_cdr_row *r, void *arg)
@@ -112,6 +114,11 @@ static int cdr_line(const struct store_cdr_row *r, void *arg)
 	struct cdr_list *l = arg;
 	const struct dir_tenant *t = directory_tenant_by_id(l->n->dir, r->tenant_id);
 	char when[32];
+
+	if (l->csv) {
+		store_cdr_csv_line(r, t ? t->row.name : "", l->out);
+		return 0;
+	}
 
 	time_iso8601((uint64_t)r->start_at, when, sizeof(when));
 	buf_printf(l->out, "%s %-10s %-8s -> %-8s %-11s %5llds %-24s %-6s %s\n", when,
@@ -133,14 +140,11 @@ static void cdr_list_op(struct db *db, void *arg)
 	job->err = store_cdr_list(db, job->tenant_id, job->limit, cdr_line, &job->list);
 }
 
-static int cmd_show_cdrs(void *arg, int argc, char **argv, struct buf *out)
+static int cdr_query(struct node *n, int argc, char **argv, struct buf *out, bool csv)
 {
-	struct node *n = arg;
-	struct cdr_job job = { .limit = 20, .list = { n, out } };
+	struct cdr_job job = { .limit = csv ? 1000000 : 20, .list = { n, out, csv } };
 	const struct dir_tenant *t;
 
-	if (argc > 2)
-		return usage(out, "show cdrs [<tenant> [<count>]]");
 	if (argc >= 1) {
 		if (!(t = directory_tenant_by_name(n->dir, argv[0])))
 			return buf_printf(out, "no tenant named '%s'\n", argv[0]), 1;
@@ -151,6 +155,20 @@ static int cmd_show_cdrs(void *arg, int argc, char **argv, struct buf *out)
 	if (store_run_sync(n->store, cdr_list_op, &job) || job.err)
 		return buf_printf(out, "cannot read CDRs\n"), 1;
 	return 0;
+}
+
+static int cmd_show_cdrs(void *arg, int argc, char **argv, struct buf *out)
+{
+	if (argc > 2)
+		return usage(out, "show cdrs [<tenant> [<count>]]");
+	return cdr_query(arg, argc, argv, out, false);
+}
+
+static int cmd_cdr_export(void *arg, int argc, char **argv, struct buf *out)
+{
+	if (argc > 2)
+		return usage(out, "cdr export [<tenant> [<count>]]");
+	return cdr_query(arg, argc, argv, out, true);
 }
 
 static int cmd_show_settings(void *arg, int argc, char **argv, struct buf *out)
@@ -264,6 +282,8 @@ const struct ctl_command node_commands[] = {
 	{ "show stats", NULL, "counters: SIP, transports, auth, store", cmd_show_stats },
 	{ "show calls", NULL, "calls in progress with their media counters", cmd_show_calls },
 	{ "show cdrs", "[<tenant> [<count>]]", "the latest call records", cmd_show_cdrs },
+	{ "cdr export", "[<tenant> [<count>]]", "CDRs as CSV in Asterisk Master.csv columns",
+	  cmd_cdr_export },
 	{ "show settings", NULL, "the settings in effect", cmd_show_settings },
 	{ "extension add", "<tenant> <number> <password>", "add a SIP extension", cmd_extension_add },
 	{ "extension del", "<tenant> <number>", "delete an extension and its bindings",

@@ -74,5 +74,10 @@ zv_assert_match '480' "$(cat "$ZV_DIR/sipp-480.out")" "an unregistered extension
 	-timeout 10s -i 127.0.0.1 -p "$UAC_PORT" -mp "$UAC_MP" >"$ZV_DIR/sipp-404.out" 2>&1)
 zv_assert_match '404' "$(cat "$ZV_DIR/sipp-404.out")" "an unknown number gets 404"
 zv_assert_match ' 200 +-> 202 +NO ANSWER ' "$(zv_ctl show cdrs demo)" "the 480 call has a NO ANSWER CDR"
+csv=$(zv_ctl cdr export demo)
+zv_assert_match '^"demo","200","201","internal","""Tester"" <200>","[^"]+","","Dial","201","[0-9-]{10} [0-9:]{8}","[0-9-]{10} [0-9:]{8}","[0-9-]{10} [0-9:]{8}","[0-9]+","[3-9]","ANSWERED","DOCUMENTATION","[0-9a-f-]{36}","normal clearing"$' \
+	"$csv" "cdr export writes Asterisk Master.csv columns"
+zv_assert_eq 18 "$(echo "$csv" | head -1 | python3 -c 'import csv,sys; print(len(next(csv.reader(sys.stdin))))')" \
+	"each CSV line has Master.csv's 18 fields"
 zv_assert_match '^calls 0$' "$(zv_ctl show stats)" "no call left open"
 zv_done
