@@ -200,6 +200,63 @@ int media_relay_set_peer(struct media_engine *m, uint64_t id, int side, const st
 	return 0;
 }
 
+/* The table entry for what the SDP layer gave. 0, EINVAL or ENOTSUP. */
+static int media_spec_codec(int side, const struct media_codec_spec *c,
+			    const struct media_codec **out)
+{
+	if ((side != 0 && side != 1) || !c || !c->name || c->pt > 127 || c->dtmf_pt > 127)
+		return EINVAL;
+	if (c->dtmf_pt && c->dtmf_pt == c->pt)
+		return EINVAL;
+	*out = media_codec_find(c->name, c->rate, c->channels);
+	return *out ? 0 : ENOTSUP;
+}
+
+/* Packets from side from, re-encoded for side to; NULL when they can pass. */
+static struct media_xcode *media_xcode_for(const struct media_codec_cfg *from,
+					   const struct media_codec_cfg *to)
+{
+	if (!from->codec || !to->codec || from->codec == to->codec)
+		return NULL;
+	return media_xcode_new(from->codec, to->codec, to->pt, to->ptime_ms);
+}
+
+int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
+			  const struct media_codec_spec *c)
+{
+	const struct media_codec *codec;
+	struct media_xcode *old[2];
+	int err = media_spec_codec(side, c, &codec);
+
+	if (err)
+		return err;
+	struct media_relay *r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	/* only this thread writes cfg, so it may read it unlocked: codec setup stays off the lock
+	 */
+	struct media_codec_cfg want[2] = {r->cfg[0].codec, r->cfg[1].codec};
+	want[side] = (struct media_codec_cfg){.codec = codec,
+					      .pt = c->pt,
+					      .dtmf_pt = c->dtmf_pt,
+					      .ptime_ms = media_codec_ptime(codec, c->ptime_ms)};
+	struct media_xcode *xc[2] = {media_xcode_for(&want[0], &want[1]),
+				     media_xcode_for(&want[1], &want[0])};
+	pthread_mutex_lock(&r->lock);
+	r->cfg[side].codec = want[side];
+	for (int i = 0; i < 2; i++) {
+		/* one the media thread has not taken yet is ours to free */
+		old[i] = r->cfg[i].xc;
+		r->cfg[i].xc = xc[i];
+	}
+	r->codec_gen++;
+	atomic_fetch_add_explicit(&r->cfg_gen, 1, memory_order_release);
+	pthread_mutex_unlock(&r->lock);
+	media_xcode_destroy(old[0]);
+	media_xcode_destroy(old[1]);
+	return 0;
+}
+
 void media_relay_close(struct media_engine *m, uint64_t id)
 {
 	struct media_relay *r = media_engine_find(m, id);

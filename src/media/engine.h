@@ -15,13 +15,17 @@
 
 #include "core/hmap.h"
 #include "core/timer.h"
+#include "media/codec.h"
 #include "media/media.h"
 #include "media/rtp.h"
+#include "media/transcode.h"
 #include "net/addr.h"
 
 /* MEDIA_SLOT: above any RTP a phone sends in one Ethernet frame; larger datagrams are dropped */
 enum { MEDIA_BATCH = 32, MEDIA_SLOT = 4096, MEDIA_TICK_MS = 1000, MEDIA_MAX_THREADS = 64 };
 enum { MEDIA_RTP = 0, MEDIA_RTCP = 1 };
+/* forwarded packets plus what transcoding makes of them; a fuller queue is sent early */
+enum { MEDIA_TX = 2 * MEDIA_BATCH };
 
 /* RTP/RTCP port pairs; shared by the control thread (open) and media threads (release). */
 struct media_pool {
@@ -57,14 +61,26 @@ struct media_side {
 	uint32_t clock_rate;
 	uint32_t gen; /* cfg generation applied */
 	struct rtp_est est;
-	struct media_side_stats st; /* working copy; lost/jitter/latch filled on publish */
+	struct media_side_stats st;	 /* working copy; lost/jitter/latch filled on publish */
+	const struct media_codec *codec; /* borrowed (the table); NULL: packets pass untouched */
+	uint8_t pt, dtmf_pt;
+	struct media_xcode *xc; /* owned: this side's audio in the other's codec; NULL = pass */
 };
 
-/* What media_relay_set_peer wrote, guarded by the relay's lock. */
+/* A side's codec as media_relay_set_codec gave it. */
+struct media_codec_cfg {
+	const struct media_codec *codec; /* borrowed (the table); NULL = not set */
+	uint8_t pt, dtmf_pt;
+	unsigned ptime_ms;
+};
+
+/* What media_relay_set_peer and _set_codec wrote, guarded by the relay's lock. */
 struct media_peer_cfg {
 	struct sa rtp;
 	uint32_t clock_rate;
 	uint32_t gen;
+	struct media_codec_cfg codec;
+	struct media_xcode *xc; /* owned until the media thread takes it on the next codec_gen */
 };
 
 /*
@@ -81,23 +97,35 @@ struct media_relay {
 	uint64_t last_rx_ms, idle_since_ms;
 	bool timed_out;
 	unsigned seen_gen;
+	uint32_t seen_codec_gen;
 	/* shared */
 	atomic_uint cfg_gen; /* bumped under lock after cfg changes: a lock-free "anything new?" */
 	pthread_mutex_t lock;
 	struct media_peer_cfg cfg[2]; /* written by the control thread */
+	uint32_t codec_gen;	      /* bumped with every set_codec */
 	struct media_relay_stats pub; /* written by the media thread after each batch */
 };
 
 /* Receive and send vectors of one media thread: no allocation per packet. */
 struct media_batch {
-	struct mmsghdr rx[MEDIA_BATCH], tx[MEDIA_BATCH];
-	struct iovec iov[MEDIA_BATCH], txiov[MEDIA_BATCH];
+	struct mmsghdr rx[MEDIA_BATCH], tx[MEDIA_TX];
+	struct iovec iov[MEDIA_BATCH], txiov[MEDIA_TX];
 	struct sa src[MEDIA_BATCH];
 	union {
 		char buf[CMSG_SPACE(sizeof(struct timespec))];
 		struct cmsghdr align;
 	} ctl[MEDIA_BATCH];
 	uint8_t data[MEDIA_BATCH][MEDIA_SLOT];
+	uint8_t out[MEDIA_TX][MEDIA_OUT_SLOT]; /* transcoded packets: tx slot i uses out[i] */
+	struct media_pcm pcm;
+};
+
+/* What one read sends to the other side: packets by reference or copied into out slots. */
+struct media_out {
+	struct media_sock *ms; /* borrowed: the socket they came in on */
+	struct media_batch *b; /* borrowed: the thread's */
+	struct sa dst;
+	size_t n; /* queued in b->tx */
 };
 
 struct media_thread {
@@ -140,6 +168,12 @@ void media_relay_attach(struct media_relay *r);
 void media_relay_detach(struct media_relay *r);
 void media_relay_release(struct media_relay *r, struct media_pool *pool);
 void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms);
+void media_out_queue(struct media_out *o, uint8_t *p, size_t len); /* p must outlive the read */
+void media_out_copy(void *arg, const uint8_t *p, size_t len);	   /* a media_emit_fn */
+
+/* relay_codec.c: the codec step of each accepted RTP packet (a plain relay until both are set) */
+void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
+void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
 
 /* engine.c: any thread */
 void media_engine_post(struct media_engine *m, uint64_t id, enum media_event ev);

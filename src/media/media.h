@@ -48,6 +48,30 @@ int media_relay_open(struct media_engine *m, uint64_t *id, uint16_t *port_a, uin
 int media_relay_set_peer(struct media_engine *m, uint64_t id, int side, const struct sa *rtp,
 			 uint32_t clock_rate);
 
+struct media_codec_spec {
+	const char *name;  /* "PCMA", "opus", ... (caseless) */
+	uint32_t rate;	   /* SDP clock rate */
+	uint8_t channels;  /* 0 = 1 */
+	uint8_t pt;	   /* payload type used on this side */
+	uint8_t dtmf_pt;   /* telephone-event PT on this side, 0 = none */
+	unsigned ptime_ms; /* 0 = 20; rounded to what the codec can send */
+};
+
+/* True when the engine can decode and encode it. */
+bool media_codec_supported(const char *name, uint32_t rate, uint8_t channels);
+
+/*
+ * The codec side's RTP uses (after the offer/answer). When both sides are set and differ
+ * (name/rate/channels), packets are transcoded; RFC 4733 telephone-event packets are relayed
+ * with their PT mapped between the sides' dtmf_pt (dropped when the other side has none);
+ * when they are the same codec, packets pass unchanged (only the PT is rewritten if it differs).
+ * Until both sides are set everything passes unchanged. 0, ENOENT (relay), ENOTSUP (codec),
+ * EINVAL (side, NULL, a PT above 127, dtmf_pt equal to pt). Takes effect before it returns,
+ * like set_peer.
+ */
+int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
+			  const struct media_codec_spec *c);
+
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */
 

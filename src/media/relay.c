@@ -12,6 +12,11 @@ static void media_relay_free(void *obj)
 {
 	struct media_relay *r = obj;
 
+	/* the last ref: no thread can be using either side's transcoder any more */
+	for (int i = 0; i < 2; i++) {
+		media_xcode_destroy(r->side[i].xc);
+		media_xcode_destroy(r->cfg[i].xc);
+	}
 	pthread_mutex_destroy(&r->lock);
 }
 
@@ -53,6 +58,8 @@ void media_relay_release(struct media_relay *r, struct media_pool *pool)
 /* Applies what media_relay_set_peer wrote; a new peer resets that side's latches. */
 void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
 {
+	struct media_xcode *old[2] = {NULL, NULL};
+
 	if (atomic_load_explicit(&r->cfg_gen, memory_order_acquire) == r->seen_gen)
 		return;
 	pthread_mutex_lock(&r->lock);
@@ -67,7 +74,14 @@ void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
 		s->sock[MEDIA_RTP].latched = false;
 		s->sock[MEDIA_RTCP].latched = false;
 	}
+	if (r->seen_codec_gen != r->codec_gen) {
+		r->seen_codec_gen = r->codec_gen;
+		media_codec_take(r, old);
+	}
 	pthread_mutex_unlock(&r->lock);
+	/* codec state is freed outside the lock the control thread waits on */
+	media_xcode_destroy(old[0]);
+	media_xcode_destroy(old[1]);
 	/* a re-INVITE restarts the timeout: the new peer gets a full period to send */
 	r->idle_since_ms = now_ms;
 }
@@ -143,21 +157,24 @@ static uint64_t media_arrival_us(struct msghdr *h)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void media_side_count_rtp(struct media_side *s, const uint8_t *p, size_t len,
-				 struct msghdr *h)
+/* True for an RTP packet on the RTP socket, decoded into rh and counted. */
+static bool media_side_count_rtp(struct media_side *s, const uint8_t *p, size_t len,
+				 struct msghdr *h, struct rtp_header *rh)
 {
-	struct rtp_header rh;
-
-	if (rtp_is_rtcp(p, len) || rtp_header_decode(p, len, &rh) != 0)
-		return;
-	s->st.ssrc = rh.ssrc;
-	s->st.pt = rh.pt;
-	rtp_est_update(&s->est, &rh, media_arrival_us(h),
-		       s->clock_rate ? s->clock_rate : rtp_clock_rate(rh.pt));
+	if (rtp_is_rtcp(p, len) || rtp_header_decode(p, len, rh) != 0)
+		return false;
+	s->st.ssrc = rh->ssrc;
+	s->st.pt = rh->pt;
+	rtp_est_update(&s->est, rh, media_arrival_us(h),
+		       s->clock_rate ? s->clock_rate : rtp_clock_rate(rh->pt));
+	return true;
 }
 
-/* Counts packet i and says whether it came from the side's peer. */
-static bool media_sock_take(struct media_sock *ms, struct media_batch *b, int i, uint64_t now)
+enum media_take { MEDIA_TAKE_DROP, MEDIA_TAKE_OTHER, MEDIA_TAKE_RTP };
+
+/* Counts packet i: dropped, from the peer, or from the peer and RTP (decoded into rh). */
+static enum media_take media_sock_take(struct media_sock *ms, struct media_batch *b, int i,
+				       uint64_t now, struct rtp_header *rh)
 {
 	struct media_relay *r = ms->r;
 	struct media_side *s = &r->side[ms->side];
@@ -167,16 +184,15 @@ static bool media_sock_take(struct media_sock *ms, struct media_batch *b, int i,
 	b->src[i].len = h->msg_namelen;
 	if ((h->msg_flags & MSG_TRUNC) || !media_sock_accept(ms, &b->src[i])) {
 		s->st.dropped++;
-		return false;
+		return MEDIA_TAKE_DROP;
 	}
 	s->st.rx_pkts++;
 	s->st.rx_bytes += len;
-	if (ms->kind == MEDIA_RTP) {
-		r->last_rx_ms = now;
-		r->idle_since_ms = now;
-		media_side_count_rtp(s, b->data[i], len, h);
-	}
-	return true;
+	if (ms->kind != MEDIA_RTP)
+		return MEDIA_TAKE_OTHER;
+	r->last_rx_ms = now;
+	r->idle_since_ms = now;
+	return media_side_count_rtp(s, b->data[i], len, h, rh) ? MEDIA_TAKE_RTP : MEDIA_TAKE_OTHER;
 }
 
 static int media_sock_recv(int fd, struct media_batch *b)
@@ -202,26 +218,13 @@ static int media_sock_recv(int fd, struct media_batch *b)
 	return n;
 }
 
-/* Queues packet i as tx slot n, pointing at the receive buffer (no copy). */
-static void media_batch_queue(struct media_batch *b, int i, size_t n, const struct sa *dst)
+/* Sends what o queued from the other side's socket; what the kernel refuses is dropped. */
+static void media_out_flush(struct media_out *o)
 {
-	struct msghdr *h = &b->tx[n].msg_hdr;
-
-	memset(h, 0, sizeof(*h));
-	b->txiov[n].iov_base = b->data[i];
-	b->txiov[n].iov_len = b->rx[i].msg_len;
-	h->msg_name = (void *)&dst->u.sa;
-	h->msg_namelen = dst->len;
-	h->msg_iov = &b->txiov[n];
-	h->msg_iovlen = 1;
-}
-
-/* Sends n queued packets from the other side's socket; what the kernel refuses is dropped. */
-static void media_sock_forward(struct media_sock *ms, struct media_batch *b, size_t n)
-{
-	struct media_side *in = &ms->r->side[ms->side], *out = &ms->r->side[!ms->side];
-	int fd = out->sock[ms->kind].fd;
-	size_t done = 0;
+	struct media_side *in = &o->ms->r->side[o->ms->side], *out = &o->ms->r->side[!o->ms->side];
+	int fd = out->sock[o->ms->kind].fd;
+	struct media_batch *b = o->b;
+	size_t done = 0, n = o->n;
 
 	while (done < n) {
 		int sent = sendmmsg(fd, b->tx + done, (unsigned)(n - done), MSG_DONTWAIT);
@@ -242,32 +245,65 @@ static void media_sock_forward(struct media_sock *ms, struct media_batch *b, siz
 		done += (size_t)sent;
 	}
 	in->st.dropped += n - done;
+	o->n = 0;
+}
+
+/* Queues len bytes at p (no copy); a full queue goes out first. */
+void media_out_queue(struct media_out *o, uint8_t *p, size_t len)
+{
+	if (o->n == MEDIA_TX)
+		media_out_flush(o);
+	struct msghdr *h = &o->b->tx[o->n].msg_hdr;
+
+	memset(h, 0, sizeof(*h));
+	o->b->txiov[o->n].iov_base = p;
+	o->b->txiov[o->n].iov_len = len;
+	h->msg_name = (void *)&o->dst.u.sa;
+	h->msg_namelen = o->dst.len;
+	h->msg_iov = &o->b->txiov[o->n];
+	h->msg_iovlen = 1;
+	o->n++;
+}
+
+/* A transcoder's packet lives in its own buffer until its next one: copy it to a slot. */
+void media_out_copy(void *arg, const uint8_t *p, size_t len)
+{
+	struct media_out *o = arg;
+
+	if (len > MEDIA_OUT_SLOT)
+		return;
+	if (o->n == MEDIA_TX)
+		media_out_flush(o);
+	memcpy(o->b->out[o->n], p, len);
+	media_out_queue(o, o->b->out[o->n], len);
 }
 
 static void media_sock_on_read(int fd, unsigned events, void *arg)
 {
 	struct media_sock *ms = arg;
 	struct media_relay *r = ms->r;
-	struct media_batch *b = r->th->batch;
+	struct media_out o = {.ms = ms, .b = r->th->batch};
 	uint64_t now = loop_now(r->th->loop);
-	struct sa dst;
-	size_t n = 0;
+	struct rtp_header rh;
 
 	media_relay_sync_cfg(r, now);
-	int got = media_sock_recv(fd, b);
+	int got = media_sock_recv(fd, o.b);
 	if (got <= 0)
 		return;
-	bool can = media_side_dest(&r->side[!ms->side], ms->kind, &dst);
+	bool can = media_side_dest(&r->side[!ms->side], ms->kind, &o.dst);
 	for (int i = 0; i < got; i++) {
-		if (!media_sock_take(ms, b, i, now))
+		enum media_take t = media_sock_take(ms, o.b, i, now, &rh);
+		if (t == MEDIA_TAKE_DROP)
 			continue;
-		if (can)
-			media_batch_queue(b, i, n++, &dst);
-		else
+		if (!can)
 			r->side[ms->side].st.dropped++; /* the other side is on hold or unknown */
+		else if (t == MEDIA_TAKE_RTP)
+			media_codec_route(&o, o.b->data[i], &rh, o.b->rx[i].msg_len);
+		else
+			media_out_queue(&o, o.b->data[i], o.b->rx[i].msg_len);
 	}
-	if (n)
-		media_sock_forward(ms, b, n);
+	if (o.n)
+		media_out_flush(&o);
 	media_relay_publish(r);
 }
 

@@ -1,0 +1,56 @@
+/* Internal to media/: one direction's transcoder (decode, conceal, resample, repacketise, encode).
+ */
+#ifndef MEDIA_TRANSCODE_H
+#define MEDIA_TRANSCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "media/codec.h"
+#include "media/rtp.h"
+
+/*
+ * MEDIA_RES_SLACK: what a resampler may give beyond the exact ratio in one call;
+ * MEDIA_FILL_MS: the longest loss filled with concealed audio, so a sender that skips ahead
+ * cannot make us encode seconds of it; MEDIA_PLC_FRAMES: frames replayed before silence.
+ */
+enum { MEDIA_OUT_SLOT = RTP_HEADER_MIN + MEDIA_PAYLOAD_MAX, MEDIA_RES_SLACK = 64 };
+enum { MEDIA_FILL_MS = 300, MEDIA_PLC_FRAMES = 3, MEDIA_PLC_MS = 20 };
+
+/* PCM of one packet on its way through; one per media thread, not per transcoder. */
+struct media_pcm {
+	int16_t dec[MEDIA_PCM_MAX];
+	int16_t res[MEDIA_PCM_MAX + MEDIA_RES_SLACK];
+};
+
+/* Receives each packet built; pkt is the transcoder's and is reused after the call. */
+typedef void(media_emit_fn)(void *arg, const uint8_t *pkt, size_t len);
+
+struct media_xcode;
+
+/*
+ * Packets of codec in become packets of codec out with payload type pt, every ptime_ms,
+ * as a stream of its own: a random SSRC, sequence number and timestamp (in out's clock),
+ * the marker bit on the first packet. Never NULL. The codecs must differ.
+ */
+struct media_xcode *media_xcode_new(const struct media_codec *in, const struct media_codec *out,
+				    uint8_t pt, unsigned ptime_ms);
+void media_xcode_destroy(struct media_xcode *x); /* NULL-safe */
+
+/*
+ * One RTP packet of the input codec (h decoded from pkt). A sequence gap is concealed
+ * first, up to MEDIA_FILL_MS; a longer one, or a timestamp jump without one (silence
+ * suppression), moves the output timestamps on instead. 0, EBADMSG (the decoder refused
+ * it: concealed when the next one comes) or EALREADY (late or repeated: dropped).
+ */
+int media_xcode_audio(struct media_xcode *x, const struct rtp_header *h, const uint8_t *pkt,
+		      struct media_pcm *s, media_emit_fn *fn, void *arg);
+
+/*
+ * An RFC 4733 telephone-event packet, sent in the output stream with payload type pt: an
+ * event starts where the output audio is, its duration scaled to out's clock. 0 or EBADMSG.
+ */
+int media_xcode_event(struct media_xcode *x, const struct rtp_header *h, const uint8_t *pkt,
+		      uint8_t pt, media_emit_fn *fn, void *arg);
+
+#endif
