@@ -82,6 +82,8 @@ static void leg_clear(struct call_leg *leg)
 	free(leg->remote_target);
 	free(leg->route);
 	free(leg->sdp);
+	free(leg->auth_user);
+	free(leg->auth_password);
 	sip_peer_release(&leg->peer);
 }
 

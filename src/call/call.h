@@ -45,11 +45,28 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 /* Hangs up every call (BYE/CANCEL/503 as fits its state), writes their CDRs, frees all. */
 void call_engine_destroy(struct call_engine *ce);
 
-/* An authenticated INVITE from caller to callee, whose registered contacts are in aor
- * (NULL: not registered, 480). Answers tsx itself, now or later. */
+/* A trunk as the callee's side of an outbound call. */
+struct call_trunk_target {
+	const char *name;	       /* for the CDR */
+	const char *ruri;	       /* "sip:<number>@<provider>" */
+	const char *from_uri;	       /* what the provider sees: "<sip:<caller id>@<domain>>" */
+	const char *user, *password; /* answer the provider's 401/407 with these (NULL: none) */
+	const struct sip_peer *peer;   /* where the INVITE goes */
+};
+
+/* What the node decided for an INVITE. */
+struct call_request {
+	const struct call_party *caller, *callee;
+	const char *direction;	/* "internal", "inbound", "outbound" */
+	const char *trunk_name; /* the trunk an inbound call came from, or NULL */
+	const struct sip_aor *aor;		 /* internal, inbound: the callee's contacts */
+	const struct call_trunk_target *trunk; /* outbound: the trunk to dial */
+};
+
+/* An authenticated (or trunk) INVITE. Without contacts or a trunk the caller gets 480. The
+ * tsx is answered here, now or later. */
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
-		const struct sip_peer *from, const struct call_party *caller,
-		const struct call_party *callee, const struct sip_aor *aor);
+		const struct sip_peer *from, const struct call_request *r);
 /* A request inside a dialog of ours (To tag, or an ACK): true when a call took it. */
 bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 			 const struct sip_peer *from);

@@ -31,6 +31,8 @@ struct call_leg {
 	struct sip_peer peer;	 /* owns a conn ref */
 	struct sip_tsx *tsx;	 /* ref: A's INVITE server tsx / this B leg's INVITE client tsx */
 	uint16_t status;	 /* last final status of the INVITE on this leg */
+	char *auth_user, *auth_password; /* owned or NULL: a trunk's credentials */
+	bool auth_tried;	 /* the INVITE was re-sent with credentials once */
 	char *sdp;		 /* owned: the SDP this leg sent us last (offer for A, answer for B) */
 };
 
@@ -79,8 +81,7 @@ void call_leg_free(struct call_leg *leg);
 struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struct str local_tag);
 
 /* call_invite.c */
-int call_fork(struct call *c, const struct sip_aor *aor, const struct call_party *caller,
-	      const struct call_party *callee, const struct sip_msg *req);
+int call_fork(struct call *c, const struct call_request *r, const struct sip_msg *req);
 void call_cancel_forks(struct call *c, int except);
 
 /* call_dialog.c */

@@ -16,6 +16,7 @@
 #include "core/rand.h"
 #include "core/time.h"
 #include "media/media.h"
+#include "sip/auth.h"
 #include "sip/location.h"
 
 static void reply_a(struct call *c, uint16_t status, const char *reason, const char *hdrs,
@@ -76,6 +77,8 @@ static char *bracket(struct str uri)
 }
 
 /* ---- responses from the B legs ---- */
+
+static int send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge);
 
 static const char *failure_disposition(uint16_t status)
 {
@@ -255,6 +258,14 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 		b_provisional(c, resp);
 		return;
 	}
+	if (tsx == b->tsx)
+		b->tsx = NULL; /* final: nothing left to cancel on it */
+	if (resp && (status == 401 || status == 407) && b->auth_user && !b->auth_tried &&
+	    c->state == CALL_RINGING && !b->cancelled) {
+		b->auth_tried = true;
+		if (send_invite(c, b, resp) == 0)
+			return;
+	}
 	if (resp && status < 300) {
 		if (c->state == CALL_RINGING)
 			b_answered(c, i, resp);
@@ -277,9 +288,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 
 static void on_b_end(void *arg)
 {
-	struct call_leg *b = arg;
-	b->tsx = NULL;
-	obj_unref(b->call);
+	obj_unref(arg); /* the call, kept for this transaction's callbacks */
 }
 
 /* ---- forking ---- */
@@ -314,25 +323,34 @@ static struct call_leg *leg_b_new(struct call *c, const struct sip_contact *ct,
 	return b;
 }
 
-static int send_invite(struct call *c, struct call_leg *b, const struct buf *offer)
+/* The INVITE of a B leg (again with credentials when challenge is a provider's 401/407). */
+static int send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge)
 {
-	char branch[40], extra[SA_ADDRSTRLEN + 1200];
-	struct buf req;
+	char branch[40], contact[SA_ADDRSTRLEN + 96];
+	struct buf req, extra;
 	int err;
 
-	contact_hdr(c, b->peer.proto, extra, sizeof(extra));
+	buf_init(&extra, 8192);
+	contact_hdr(c, b->peer.proto, contact, sizeof(contact));
+	buf_puts(&extra, contact);
 	if (b->route)
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s", b->route);
+		buf_puts(&extra, b->route);
+	if (challenge && sip_auth_answer(challenge, b->auth_user, b->auth_password, "INVITE",
+					 b->remote_target, &extra)) {
+		buf_free(&extra);
+		return ENOENT;
+	}
 	struct sip_request_spec spec = {
 		.method = SIP_INVITE, .ruri = b->remote_target,
 		.from_uri = b->local_uri, .from_tag = b->local_tag,
-		.to_uri = b->remote_uri, .call_id = b->call_id, .cseq = b->local_cseq,
-		.extra_hdrs = extra, .content_type = "application/sdp",
-		.body = offer->data, .body_len = offer->len,
+		.to_uri = b->remote_uri, .call_id = b->call_id, .cseq = b->local_cseq++,
+		.extra_hdrs = extra.data, .content_type = "application/sdp",
+		.body = c->b_offer, .body_len = strlen(c->b_offer),
 	};
 	sip_branch_new(branch);
 	buf_init(&req, SIP_MAX_MSG);
 	err = sip_request_build(c->ce->st, &req, &spec, b->peer.proto, branch);
+	buf_free(&extra);
 	if (err) {
 		buf_free(&req);
 		return err;
@@ -341,12 +359,46 @@ static int send_invite(struct call *c, struct call_leg *b, const struct buf *off
 	if (err)
 		return err;
 	obj_ref(c); /* for the transaction's callbacks, dropped in on_b_end */
-	sip_tsx_set_end_fn(b->tsx, on_b_end, b);
+	sip_tsx_set_end_fn(b->tsx, on_b_end, c);
 	return 0;
 }
 
-int call_fork(struct call *c, const struct sip_aor *aor, const struct call_party *caller,
-	      const struct call_party *callee, const struct sip_msg *req)
+static struct call_leg *leg_trunk_new(struct call *c, const struct call_trunk_target *t)
+{
+	struct call_leg *b = xcalloc(1, sizeof(*b));
+	char tag[24], id[40];
+	size_t n = strlen(t->ruri) + 3;
+
+	b->call = c;
+	rand_token(id, 32);
+	b->call_id = xstrdup(id);
+	sip_tag_new(tag);
+	b->local_tag = xstrdup(tag);
+	b->local_uri = xstrdup(t->from_uri);
+	b->remote_uri = xmalloc(n);
+	snprintf(b->remote_uri, n, "<%s>", t->ruri);
+	b->remote_target = xstrdup(t->ruri);
+	b->local_cseq = 1;
+	if (t->user && *t->user) {
+		b->auth_user = xstrdup(t->user);
+		b->auth_password = xstrdup(t->password ? t->password : "");
+	}
+	sip_peer_copy(&b->peer, t->peer);
+	return b;
+}
+
+static void add_leg(struct call *c, struct call_leg *b)
+{
+	c->b[c->nb++] = b;
+	call_leg_link(c->ce, b);
+	if (send_invite(c, b, NULL)) {
+		log_notice("call", "call %s: cannot send INVITE to %s", c->uuid, b->remote_target);
+		b->failed = true;
+		b->status = 503;
+	}
+}
+
+int call_fork(struct call *c, const struct call_request *r, const struct sip_msg *req)
 {
 	struct call_sdp_info info;
 	struct buf offer;
@@ -358,19 +410,17 @@ int call_fork(struct call *c, const struct sip_aor *aor, const struct call_party
 		err = media_relay_set_peer(c->ce->media, c->relay_id, 0, &info.peer, info.clock);
 	if (!err)
 		c->b_offer = xstrndup(offer.data, offer.len);
-	for (const struct sip_contact *ct = aor->contacts; !err && ct && c->nb < CALL_MAX_FORKS;
-	     ct = ct->next) {
-		struct call_leg *b = leg_b_new(c, ct, caller, callee);
-		c->b[c->nb++] = b;
-		call_leg_link(c->ce, b);
-		if (send_invite(c, b, &offer)) {
-			log_notice("call", "call %s: cannot send INVITE to %s", c->uuid, ct->uri);
-			b->failed = true;
-			b->status = 503;
-		}
-	}
 	buf_free(&offer);
-	return err;
+	if (err)
+		return err;
+	if (r->trunk) {
+		add_leg(c, leg_trunk_new(c, r->trunk));
+		return 0;
+	}
+	for (const struct sip_contact *ct = r->aor->contacts; ct && c->nb < CALL_MAX_FORKS;
+	     ct = ct->next)
+		add_leg(c, leg_b_new(c, ct, r->caller, r->callee));
+	return 0;
 }
 
 void call_cancel_forks(struct call *c, int except)
@@ -423,18 +473,20 @@ static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg 
 	return a->remote_target ? 0 : EBADMSG;
 }
 
-static void cdr_start(struct call *c, const struct sip_msg *req, const struct call_party *caller,
-		      const struct call_party *callee)
+static void cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr)
 {
 	struct store_cdr_row *r = &c->cdr;
+	const char *trunk = cr->trunk ? cr->trunk->name : cr->trunk_name;
 
-	r->tenant_id = caller->tenant_id;
+	r->tenant_id = cr->caller->tenant_id;
 	snprintf(r->uuid, sizeof(r->uuid), "%s", c->uuid);
 	str_copy(req->call_id, r->call_id, sizeof(r->call_id));
-	snprintf(r->caller, sizeof(r->caller), "%s", caller->user);
-	snprintf(r->caller_name, sizeof(r->caller_name), "%s", caller->name ? caller->name : "");
-	snprintf(r->callee, sizeof(r->callee), "%s", callee->user);
-	snprintf(r->direction, sizeof(r->direction), "internal");
+	snprintf(r->caller, sizeof(r->caller), "%s", cr->caller->user);
+	snprintf(r->caller_name, sizeof(r->caller_name), "%s",
+		 cr->caller->name ? cr->caller->name : "");
+	snprintf(r->callee, sizeof(r->callee), "%s", cr->callee->user);
+	snprintf(r->direction, sizeof(r->direction), "%s", cr->direction ? cr->direction : "internal");
+	snprintf(r->trunk, sizeof(r->trunk), "%s", trunk ? trunk : "");
 	r->start_at = (int64_t)time_wall_ms();
 }
 
@@ -448,17 +500,16 @@ static void refuse(struct call *c, uint16_t status, const char *reason, const ch
 }
 
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
-		const struct sip_peer *from, const struct call_party *caller,
-		const struct call_party *callee, const struct sip_aor *aor)
+		const struct sip_peer *from, const struct call_request *r)
 {
 	struct call *c = call_new(ce);
 
-	cdr_start(c, req, caller, callee);
+	cdr_start(c, req, r);
 	if (leg_a_init(c, tsx, req, from))
 		return refuse(c, 400, "Missing Contact", "FAILED");
 	if (ce->journal)
 		ce->journal(&c->cdr, ce->arg);
-	if (!aor || !aor->contacts)
+	if (!r->trunk && (!r->aor || !r->aor->contacts))
 		return refuse(c, 480, "Temporarily Unavailable", "NO ANSWER");
 	if (!req->body.len)
 		return refuse(c, 488, "SDP Offer Required", "FAILED");
@@ -470,10 +521,11 @@ void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_ms
 	else
 		sa_host_str(&from->local, c->media_ip, sizeof(c->media_ip));
 	sip_tsx_set_cancel_fn(tsx, on_a_cancel, c);
-	if (call_fork(c, aor, caller, callee, req))
+	if (call_fork(c, r, req))
 		return refuse(c, 488, "Not Acceptable Here", "FAILED");
-	log_info("call", "call %s %s -> %s: %u fork(s), media %s:%u/%u", c->uuid, caller->user,
-		 callee->user, c->nb, c->media_ip, c->port_a, c->port_b);
+	log_info("call", "call %s %s -> %s (%s): %u fork(s), media %s:%u/%u", c->uuid,
+		 r->caller->user, r->callee->user, c->cdr.direction, c->nb, c->media_ip, c->port_a,
+		 c->port_b);
 	if (ce->cfg.no_answer_s)
 		loop_timer_start(sip_stack_loop(ce->st), &c->t_noanswer, ce->cfg.no_answer_s * 1000ull,
 				 on_no_answer, c);

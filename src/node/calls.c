@@ -15,6 +15,7 @@
 #include "media/media.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/trunks.h"
 #include "sip/stack.h"
 #include "store/cdrs.h"
 #include "store/store.h"
@@ -138,6 +139,87 @@ void node_media_close(struct node *n)
 	n->media = NULL;
 }
 
+/* Digits, '+', '*' and '#': what may be dialed out or presented as a number. */
+static bool dialable(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || *s == '+' || *s == '*' || *s == '#'))
+			return false;
+	return true;
+}
+
+/* Not an extension: the tenant's longest matching route decides the trunk. */
+static void call_outbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+			  const struct sip_peer *from, const struct call_party *caller,
+			  const char *dialed)
+{
+	const struct store_route_row *route =
+		dialable(dialed) ? node_route_find(n, caller->tenant_id, str_c(dialed)) : NULL;
+	const struct node_trunk *tr = route ? node_trunk_by_id(n, route->trunk_id) : NULL;
+	char number[96], ruri[256], from_uri[256];
+
+	if (!tr) {
+		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
+	const char *domain = tr->row.domain[0] ? tr->row.domain : tr->row.host;
+	const char *cid = route->caller_id[0] ? route->caller_id
+			  : tr->row.caller_id[0] ? tr->row.caller_id : caller->user;
+	size_t strip = (size_t)route->strip < strlen(dialed) ? (size_t)route->strip : 0;
+	snprintf(number, sizeof(number), "%s%s", route->prepend, dialed + strip);
+	snprintf(ruri, sizeof(ruri), "sip:%s@%s", number, domain);
+	snprintf(from_uri, sizeof(from_uri), "<sip:%s@%s>", cid, domain);
+	struct call_trunk_target target = {
+		.name = tr->row.name, .ruri = ruri, .from_uri = from_uri,
+		.user = tr->row.username, .password = tr->row.password, .peer = &tr->peer,
+	};
+	struct call_party b = { caller->tenant_id, number, "", domain };
+	struct call_request r = { .caller = caller, .callee = &b, .direction = "outbound",
+				  .trunk = &target };
+	call_start(n->calls, tsx, req, from, &r);
+}
+
+void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+		       const struct sip_peer *from, const struct node_trunk *trunk)
+{
+	char did[64], caller_num[64] = "", caller_name[128] = "";
+	size_t len;
+	const struct store_number_row *num = NULL;
+	const struct dir_tenant *t;
+	const struct dir_user *callee = NULL;
+
+	if (n->stopping) {
+		sip_tsx_reply(tsx, 503, "Shutting Down", "Retry-After: 60\r\n", NULL, NULL, 0);
+		return;
+	}
+	if (sip_uri_unescape(req->ruri.user, did, sizeof(did), &len) == 0)
+		num = node_number_find(n, str_make(did, len));
+	if (num && (num->tenant_id != trunk->row.tenant_id ||
+		    (num->trunk_id && num->trunk_id != trunk->row.id)))
+		num = NULL;
+	t = num ? directory_tenant_by_id(n->dir, num->tenant_id) : NULL;
+	if (t)
+		callee = directory_user(n->dir, t->row.id, str_c(num->extension));
+	if (!callee) {
+		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
+	if (sip_uri_unescape(req->from.uri.user, caller_num, sizeof(caller_num), &len) ||
+	    !dialable(caller_num))
+		snprintf(caller_num, sizeof(caller_num), "anonymous");
+	str_copy(req->from.display, caller_name, sizeof(caller_name));
+	struct call_party a = { t->row.id, caller_num, caller_name, t->row.domain };
+	struct call_party b = { t->row.id, callee->row.number, callee->row.display_name,
+				t->row.domain };
+	struct call_request r = {
+		.caller = &a, .callee = &b, .direction = "inbound", .trunk_name = trunk->row.name,
+		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
+	};
+	call_start(n->calls, tsx, req, from, &r);
+}
+
 void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from, const struct dir_tenant *t,
 		      const struct dir_user *caller)
@@ -146,21 +228,31 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 	size_t len;
 	const struct dir_user *callee;
 
-	if (sip_uri_unescape(req->ruri.user, callee_user, sizeof(callee_user), &len) ||
-	    !(callee = directory_user(n->dir, t->row.id, str_make(callee_user, len))) ||
-	    !callee->row.enabled) {
-		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
-		return;
-	}
 	if (caller->row.display_name[0])
 		snprintf(caller_name, sizeof(caller_name), "%s", caller->row.display_name);
 	else
 		str_copy(req->from.display, caller_name, sizeof(caller_name));
 	struct call_party a = { t->row.id, caller->row.number, caller_name, t->row.domain };
+	if (sip_uri_unescape(req->ruri.user, callee_user, sizeof(callee_user), &len)) {
+		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
+	callee = directory_user(n->dir, t->row.id, str_make(callee_user, len));
+	if (!callee) {
+		call_outbound(n, tsx, req, from, &a, callee_user);
+		return;
+	}
+	if (!callee->row.enabled) {
+		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
+		return;
+	}
 	struct call_party b = { t->row.id, callee->row.number, callee->row.display_name,
 				t->row.domain };
-	call_start(n->calls, tsx, req, from, &a, &b,
-		   sip_location_find(n->loc, t->row.id, str_c(callee->row.number)));
+	struct call_request r = {
+		.caller = &a, .callee = &b, .direction = "internal",
+		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
+	};
+	call_start(n->calls, tsx, req, from, &r);
 }
 
 static void on_stop_poll(void *arg)

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/trunks.h"
 #include "sip/auth.h"
 #include "sip/flood.h"
 #include "sip/registrar.h"
@@ -170,7 +171,12 @@ static int open_sip(struct node *n)
 	node_regstore_restore(n);
 	if ((err = node_calls_open(n)))
 		return err;
-	return node_listen(n);
+	if ((err = node_listen(n)))
+		return err;
+	/* after the listeners: registrations put their local address in Contact */
+	if ((err = node_trunks_load(n)))
+		log_error("trunk", "loading trunks: %s", strerror(err));
+	return err;
 }
 
 int node_open(struct node *n)
@@ -241,6 +247,9 @@ int node_reload(struct node *n, char *err, size_t errlen)
 		settings_free(&s);
 		return rcode;
 	}
+	if ((rcode = node_trunks_load(n)))
+		log_error("trunk", "reloading trunks: %s", strerror(rcode));
+	rcode = 0;
 	log_level_parse(s.log_level, &lvl);
 	log_set_level(lvl);
 	registrar_cfg(&s, &rc);
@@ -259,6 +268,7 @@ void node_close(struct node *n)
 	ctl_close(n->ctl);
 	timer_cancel(&n->stop_poll);
 	node_calls_close(n); /* BYEs and CDRs of calls still up */
+	node_trunks_close(n); /* un-REGISTERs */
 	sip_stack_destroy(n->stack);
 	/* Contacts hold connection refs: they go before the transport that owns the sockets. */
 	sip_registrar_destroy(n->reg);

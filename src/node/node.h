@@ -21,6 +21,7 @@ struct ctl;
 struct dir_tenant;
 struct dir_user;
 struct media_engine;
+struct node_trunks;
 struct directory;
 struct loop;
 struct sip_auth;
@@ -53,6 +54,7 @@ struct node {
 	struct ctl *ctl;             /* owned */
 	struct media_engine *media;  /* owned */
 	struct call_engine *calls;   /* owned */
+	struct node_trunks *trunks;  /* owned */
 	struct timer heartbeat, stop_poll;
 	uint64_t stop_deadline_ms;
 	struct timer gc;
@@ -114,6 +116,16 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 		      const struct dir_user *caller);
 /* Stops the loop once no call is left, or after stop_timeout. */
 void node_calls_drain(struct node *n);
+
+/* node/trunk_commands.c: zvonarctl trunk/number/route add|del|list. */
+ctl_cmd_fn node_cmd_trunk_add, node_cmd_trunk_del, node_cmd_trunk_list;
+ctl_cmd_fn node_cmd_number_add, node_cmd_number_del, node_cmd_number_list;
+ctl_cmd_fn node_cmd_route_add, node_cmd_route_del, node_cmd_route_list;
+
+/* node/calls.c, trunks: a call the provider sends us, and ours to it. */
+struct node_trunk;
+void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+		       const struct sip_peer *from, const struct node_trunk *trunk);
 
 /* node/demo.c: the demo tenant with extensions 100-102 on a first start. */
 int node_demo_create(struct node *n);

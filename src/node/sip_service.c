@@ -13,6 +13,7 @@
 #include "net/addr.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/trunks.h"
 #include "sip/auth.h"
 #include "sip/flood.h"
 #include "sip/registrar.h"
@@ -232,6 +233,14 @@ void node_sip_request(struct sip_stack *st, struct sip_tsx *tsx, const struct si
 		return;
 	default:
 		break;
+	}
+	/* Calls from a trunk's proxy are the provider's: trusted by address, not challenged. */
+	const struct node_trunk *trunk = req->method == SIP_INVITE && !req->to.has_tag
+						 ? node_trunk_by_source(n, &from->addr)
+						 : NULL;
+	if (trunk) {
+		node_call_inbound(n, tsx, req, from, trunk);
+		return;
 	}
 	t = request_tenant(n, req);
 	if (!t) {

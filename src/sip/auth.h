@@ -25,6 +25,18 @@ struct sip_digest_cred { /* slices into the header value */
  * unknown algorithm, duplicate param, response of wrong length). */
 int sip_digest_parse(struct str value, struct sip_digest_cred *out);
 
+/* A WWW-Authenticate/Proxy-Authenticate value (client side): realm, nonce, opaque, qop and
+ * algorithm into out; 0 or EBADMSG (no realm or nonce, unknown algorithm, bad syntax). */
+int sip_digest_challenge_parse(struct str value, struct sip_digest_cred *out);
+
+/*
+ * Client side: the "Authorization: Digest ...\r\n" line (Proxy-Authorization for a 407)
+ * answering the first challenge of resp we can compute, for user/password, method and uri;
+ * qop=auth with a random cnonce when offered. 0, ENOENT (no usable challenge) or EOVERFLOW.
+ */
+int sip_auth_answer(const struct sip_msg *resp, const char *user, const char *password,
+		    const char *method, const char *uri, struct buf *out);
+
 /* First Authorization (proxy=false) or Proxy-Authorization (proxy=true) header whose realm equals
  * realm (case-sensitive per RFC): 0, ENOENT (none for this realm), EBADMSG (malformed one for it).
  */

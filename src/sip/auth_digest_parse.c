@@ -180,11 +180,11 @@ static int check_cred(struct sip_digest_cred *out)
 	return 0;
 }
 
-int sip_digest_parse(struct str value, struct sip_digest_cred *out)
+/* "Digest" SP params, into out; the same grammar for credentials and challenges. */
+static int parse_digest(struct str value, struct sip_digest_cred *out)
 {
 	unsigned seen = 0;
 	size_t i;
-	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (!value.p)
@@ -193,10 +193,24 @@ int sip_digest_parse(struct str value, struct sip_digest_cred *out)
 	if (value.len - i < 7 || strncasecmp(value.p + i, "Digest", 6) != 0 ||
 	    !is_ws(value.p[i + 6]))
 		return EBADMSG;
-	err = parse_params(value, i + 6, out, &seen);
+	return parse_params(value, i + 6, out, &seen);
+}
+
+int sip_digest_parse(struct str value, struct sip_digest_cred *out)
+{
+	int err = parse_digest(value, out);
+	return err ? err : check_cred(out);
+}
+
+int sip_digest_challenge_parse(struct str value, struct sip_digest_cred *out)
+{
+	int err = parse_digest(value, out);
+
 	if (err)
 		return err;
-	return check_cred(out);
+	if (!out->realm.p || !out->nonce.p || str_empty(out->nonce))
+		return EBADMSG;
+	return check_alg(out);
 }
 
 int sip_auth_find_cred(const struct sip_msg *msg, bool proxy, struct str realm,
