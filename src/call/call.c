@@ -108,6 +108,7 @@ static void call_destroy(void *obj)
 		call_leg_free(c->b[i]);
 	buf_free(&c->ok_a);
 	free(c->b_offer);
+	free(c->a_offer);
 	sip_peer_release(&c->ok_dest);
 }
 
@@ -271,12 +272,15 @@ static void list_one(const struct call *c, struct buf *out)
 
 	if (c->relay_id)
 		media_relay_stats(c->ce->media, c->relay_id, &ms);
-	buf_printf(out, "%s %-9s %-12s -> %-12s %5llds %-10s a:%u rx %llu tx %llu  b:%u rx %llu tx %llu\n",
-		   c->uuid, state_name(c->state), c->cdr.caller, c->cdr.callee,
-		   (long long)((int64_t)now - since) / 1000, c->cdr.codec[0] ? c->cdr.codec : "-",
-		   c->port_a, (unsigned long long)ms.side[0].rx_pkts,
-		   (unsigned long long)ms.side[0].tx_pkts, c->port_b,
-		   (unsigned long long)ms.side[1].rx_pkts, (unsigned long long)ms.side[1].tx_pkts);
+	buf_printf(out, "%s %-9s %-12s -> %-12s %5llds %-10s", c->uuid, state_name(c->state),
+		   c->cdr.caller, c->cdr.callee, (long long)((int64_t)now - since) / 1000,
+		   c->cdr.codec[0] ? c->cdr.codec : "-");
+	for (int i = 0; i < 2; i++)
+		buf_printf(out, "%s%c:%u pt %u rx %llu tx %llu lost %u", i ? "  " : " ", i ? 'b' : 'a',
+			   i ? c->port_b : c->port_a, ms.side[i].pt,
+			   (unsigned long long)ms.side[i].rx_pkts,
+			   (unsigned long long)ms.side[i].tx_pkts, ms.side[i].lost);
+	buf_puts(out, "\n");
 }
 
 void call_list(const struct call_engine *ce, struct buf *out)

@@ -105,7 +105,8 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 	}
 	buf_init(&scratch, 0);
 	if (req->body.len) {
-		if (call_sdp_rewrite(req->body.p, req->body.len, c->media_ip, 0, &scratch, &info)) {
+		if (call_sdp_rewrite(req->body.p, req->body.len, c->media_ip, 0, false, &scratch,
+				     &info)) {
 			sip_tsx_reply(tsx, 488, NULL, NULL, NULL, NULL, 0);
 			buf_free(&scratch);
 			return;

@@ -50,6 +50,7 @@ struct call {
 	uint16_t port_a, port_b;/* relay ports facing A and B */
 	char media_ip[64];	/* what our SDP announces */
 	char *b_offer;		/* owned: the SDP offer we sent to the B legs */
+	char *a_offer;		/* owned: the caller's offer */
 	struct store_cdr_row cdr;
 	struct buf ok_a;	/* the 2xx sent to A, retransmitted until A's ACK (RFC 3261 13.3.1.4) */
 	struct sip_peer ok_dest; /* where it goes (holds a conn ref) */
@@ -91,14 +92,24 @@ void call_send_bye(struct call_leg *leg);
 void call_ack_b(struct call_leg *leg, uint32_t cseq);
 
 /* call_sdp.c: the SDP we send to one leg, made from the other leg's with the relay's port
- * and address; peer gets the RTP address the input announced, codec its first audio codec. */
+ * and address; info describes the input: its RTP address and first audio codec. */
 struct call_sdp_info {
 	struct sa peer;	  /* the announcing side's RTP address (port 0: none usable) */
 	uint32_t clock;	  /* RTP clock of its first audio codec */
 	char codec[32];	  /* "PCMA/8000" */
+	char name[24];	  /* "PCMA" */
+	uint8_t channels, pt, dtmf_pt; /* dtmf_pt 0: no telephone-event */
 };
-int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, struct buf *out,
-		     struct call_sdp_info *info);
+/* add_codecs: an offer towards B also lists the codecs we can transcode to that the
+ * input lacks (the relay then converts when B picks one of them). */
+int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, bool add_codecs,
+		     struct buf *out, struct call_sdp_info *info);
+/* B answered with b's codec. When A offered it: 0 with *transcode false (B's answer,
+ * rewritten, is A's). Otherwise our own answer to A's offer with A's first codec the media
+ * engine has, in out, and the relay's codec for A in *a: 0 with *transcode true; EPROTO
+ * when A offered nothing we can convert. */
+int call_sdp_answer_a(const char *a_offer, const struct call_sdp_info *b, const char *ip,
+		      uint16_t port, struct buf *out, struct call_sdp_info *a, bool *transcode);
 
 /* call.c */
 void call_register_relay(struct call *c);

@@ -176,16 +176,38 @@ static void answer_a(struct call *c, const struct buf *sdp)
 	}
 }
 
-/* B's SDP towards A: rewritten for the relay's A side; B's RTP address goes to the relay. */
+static int set_codec(struct call *c, int side, const struct call_sdp_info *i)
+{
+	struct media_codec_spec spec = { .name = i->name, .rate = i->clock, .channels = i->channels,
+					 .pt = i->pt, .dtmf_pt = i->dtmf_pt };
+	return media_relay_set_codec(c->ce->media, c->relay_id, side, &spec);
+}
+
+/*
+ * B's SDP towards A: B's answer rewritten for the relay's A side when A offered B's codec;
+ * else our own answer to A in A's codec, and the relay converts. B's RTP address goes to
+ * the relay either way.
+ */
 static int relay_b_sdp(struct call *c, const struct sip_msg *resp, struct buf *sdp_a)
 {
-	struct call_sdp_info info;
-	int err = call_sdp_rewrite(resp->body.p, resp->body.len, c->media_ip, c->port_a, sdp_a,
-				   &info);
+	struct call_sdp_info b, a;
+	bool transcode = false;
+	int err = call_sdp_rewrite(resp->body.p, resp->body.len, c->media_ip, c->port_a, false,
+				   sdp_a, &b);
+
+	if (!err)
+		err = call_sdp_answer_a(c->a_offer, &b, c->media_ip, c->port_a, sdp_a, &a, &transcode);
+	if (!err && transcode)
+		err = set_codec(c, 0, &a);
+	if (!err && transcode)
+		err = set_codec(c, 1, &b);
 	if (err)
 		return err;
-	snprintf(c->cdr.codec, sizeof(c->cdr.codec), "%s", info.codec);
-	return media_relay_set_peer(c->ce->media, c->relay_id, 1, &info.peer, info.clock);
+	if (transcode)
+		snprintf(c->cdr.codec, sizeof(c->cdr.codec), "%.15s>%.15s", a.codec, b.codec);
+	else
+		snprintf(c->cdr.codec, sizeof(c->cdr.codec), "%s", b.codec);
+	return media_relay_set_peer(c->ce->media, c->relay_id, 1, &b.peer, b.clock);
 }
 
 static void b_answered(struct call *c, int i, const struct sip_msg *resp)
@@ -405,7 +427,9 @@ int call_fork(struct call *c, const struct call_request *r, const struct sip_msg
 	int err;
 
 	buf_init(&offer, 0);
-	err = call_sdp_rewrite(req->body.p, req->body.len, c->media_ip, c->port_b, &offer, &info);
+	c->a_offer = str_dup(req->body);
+	err = call_sdp_rewrite(req->body.p, req->body.len, c->media_ip, c->port_b, true, &offer,
+			       &info);
 	if (!err)
 		err = media_relay_set_peer(c->ce->media, c->relay_id, 0, &info.peer, info.clock);
 	if (!err)

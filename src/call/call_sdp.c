@@ -10,6 +10,7 @@
 
 #include "call/call_int.h"
 #include "core/mem.h"
+#include "media/media.h"
 
 static bool drop_attr(struct str name)
 {
@@ -30,17 +31,69 @@ static void peer_info(const struct sdp_session *s, const struct sdp_media *m,
 		      struct call_sdp_info *info)
 {
 	struct str addr = sdp_media_addr(s, m);
+	const struct sdp_fmt *te = sdp_fmt_find(m, STR("telephone-event"), 0);
+	const struct sdp_fmt *f = m->nfmt ? &m->fmt[0] : NULL;
 
-	memset(&info->peer, 0, sizeof(info->peer));
+	memset(info, 0, sizeof(*info));
 	if (sa_set(&info->peer, addr, m->port))
 		memset(&info->peer, 0, sizeof(info->peer));
-	info->clock = m->nfmt ? m->fmt[0].rate : 8000;
-	snprintf(info->codec, sizeof(info->codec), "%.*s/%u", m->nfmt ? (int)m->fmt[0].name.len : 1,
-		 m->nfmt ? m->fmt[0].name.p : "-", (unsigned)info->clock);
+	info->clock = f ? f->rate : 8000;
+	info->pt = f ? f->pt : 0;
+	info->channels = f && f->channels ? f->channels : 1;
+	info->dtmf_pt = te ? te->pt : 0;
+	if (f)
+		str_copy(f->name, info->name, sizeof(info->name));
+	snprintf(info->codec, sizeof(info->codec), "%s/%u", f ? info->name : "-",
+		 (unsigned)info->clock);
+}
+
+/* The codecs the relay can convert between, offered to B when the caller lacks them. */
+static const struct sdp_codec transcodable[] = {
+	{ "PCMA", 8000, 1, 8 }, { "PCMU", 8000, 1, 0 }, { "opus", 48000, 2, 0xff },
+	{ "G722", 8000, 1, 9 },
+};
+
+static bool pt_used(const struct sdp_media *m, unsigned pt)
+{
+	for (unsigned i = 0; i < m->nfmt; i++)
+		if (m->fmt[i].pt == pt)
+			return true;
+	return false;
+}
+
+static bool can_convert(const struct sdp_media *m)
+{
+	for (unsigned i = 0; i < m->nfmt; i++) {
+		char name[24];
+		str_copy(m->fmt[i].name, name, sizeof(name));
+		if (media_codec_supported(name, m->fmt[i].rate, m->fmt[i].channels))
+			return true;
+	}
+	return false;
+}
+
+/* Each transcodable codec the offer lacks, after the caller's own (its preference first). */
+static void add_transcodable(struct sdp_media *m)
+{
+	if (!can_convert(m))
+		return;
+	for (size_t i = 0; i < sizeof(transcodable) / sizeof(transcodable[0]); i++) {
+		const struct sdp_codec *c = &transcodable[i];
+		unsigned pt = c->static_pt;
+		if (sdp_fmt_find(m, str_c(c->name), c->rate) || m->nfmt >= SDP_MAX_FMT)
+			continue;
+		for (pt = c->static_pt == 0xff ? 96 : pt; pt < 128 && pt_used(m, pt); pt++)
+			;
+		if (pt >= 128 || (c->static_pt != 0xff && pt != c->static_pt))
+			continue;
+		m->fmt[m->nfmt++] = (struct sdp_fmt){ .pt = (uint8_t)pt, .name = str_c(c->name),
+						      .rate = c->rate, .channels = c->channels };
+	}
 }
 
 /* The first audio stream with a port is relayed; every other stream is disabled. */
-static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, struct call_sdp_info *info)
+static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, bool add_codecs,
+		   struct call_sdp_info *info)
 {
 	int af = strchr(ip, ':') ? AF_INET6 : AF_INET;
 	bool relayed = false;
@@ -49,6 +102,8 @@ static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, struct 
 		struct sdp_media *m = &s->media[i];
 		if (!relayed && m->port && str_eq_case_cstr(m->type, "audio")) {
 			peer_info(s, m, info);
+			if (add_codecs)
+				add_transcodable(m);
 			m->port = port;
 			m->addr = str_c(ip);
 			m->af = af;
@@ -71,20 +126,88 @@ static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, struct 
 	return 0;
 }
 
-int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, struct buf *out,
-		     struct call_sdp_info *info)
+int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, bool add_codecs,
+		     struct buf *out, struct call_sdp_info *info)
 {
 	struct sdp_session *s = xcalloc(1, sizeof(*s));
 	const char *reason = NULL;
 	int err = sdp_parse(s, in, len, &reason);
 
 	if (!err)
-		err = rewrite(s, ip, port, info);
+		err = rewrite(s, ip, port, add_codecs, info);
 	if (!err) {
 		buf_reset(out);
 		err = sdp_encode(s, out);
 	}
 	sdp_free(s);
 	free(s);
+	return err;
+}
+
+static const struct sdp_media *first_audio(const struct sdp_session *s)
+{
+	for (unsigned i = 0; i < s->nmedia; i++)
+		if (s->media[i].port && str_eq_case_cstr(s->media[i].type, "audio"))
+			return &s->media[i];
+	return NULL;
+}
+
+/* A's first codec the engine converts, as the one codec of our answer to A. */
+static int pick_a_codec(const struct sdp_media *m, struct call_sdp_info *a, struct sdp_codec *c)
+{
+	const struct sdp_fmt *te = sdp_fmt_find(m, STR("telephone-event"), 8000);
+
+	for (unsigned i = 0; i < m->nfmt; i++) {
+		const struct sdp_fmt *f = &m->fmt[i];
+		memset(a, 0, sizeof(*a));
+		str_copy(f->name, a->name, sizeof(a->name));
+		if (!media_codec_supported(a->name, f->rate, f->channels))
+			continue;
+		a->pt = f->pt;
+		a->clock = f->rate;
+		a->channels = f->channels ? f->channels : 1;
+		a->dtmf_pt = te ? te->pt : 0;
+		snprintf(a->codec, sizeof(a->codec), "%s/%u", a->name, (unsigned)f->rate);
+		*c = (struct sdp_codec){ a->name, f->rate, a->channels, f->pt };
+		return 0;
+	}
+	return EPROTO;
+}
+
+int call_sdp_answer_a(const char *a_offer, const struct call_sdp_info *b, const char *ip,
+		      uint16_t port, struct buf *out, struct call_sdp_info *a, bool *transcode)
+{
+	struct sdp_session *offer = xcalloc(1, sizeof(*offer)), *ans = xcalloc(1, sizeof(*ans));
+	const char *reason = NULL;
+	const struct sdp_media *m;
+	struct sdp_codec codec;
+	int err = sdp_parse(offer, a_offer, strlen(a_offer), &reason);
+
+	*transcode = false;
+	if (!err && !(m = first_audio(offer)))
+		err = EPROTO;
+	if (!err && sdp_fmt_find(m, str_c(b->name), b->clock))
+		goto out; /* A offered what B chose: B's answer passes through */
+	if (!err)
+		err = pick_a_codec(m, a, &codec);
+	if (!err) {
+		struct sdp_answer_cfg cfg = {
+			.codecs = &codec, .ncodecs = 1, .telephone_event = true,
+			.addr = str_c(ip), .af = strchr(ip, ':') ? AF_INET6 : AF_INET, .port = port,
+			.origin_user = STR("zvonar"), .sess_id = offer->sess_id,
+			.sess_version = offer->sess_version,
+		};
+		err = sdp_answer(offer, &cfg, ans);
+		if (!err) {
+			buf_reset(out);
+			err = sdp_encode(ans, out);
+			*transcode = !err;
+		}
+	}
+out:
+	sdp_free(ans);
+	sdp_free(offer);
+	free(ans);
+	free(offer);
 	return err;
 }

@@ -54,6 +54,37 @@ EOF
 	echo "$port"
 }
 
+# An even port with the next three free too, for sipp -mp (it binds audio, and video at +2).
+zv_free_media_port()
+{
+	local port
+	port=$(python3 - "$ZV_PORTS_FILE" <<'EOF'
+import random, socket, sys
+given = set(open(sys.argv[1]).read().split())
+for _ in range(500):
+    base = random.randrange(40000, 60000, 4)
+    socks = []
+    try:
+        for p in range(base, base + 4):
+            if str(p) in given:
+                raise OSError
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socks.append(u)
+            u.bind(('127.0.0.1', p))
+    except OSError:
+        continue
+    finally:
+        for u in socks:
+            u.close()
+    print(base)
+    sys.exit(0)
+sys.exit(1)
+EOF
+	) || { zv_fail "no free media ports on 127.0.0.1"; return 1; }
+	printf '%s\n' "$port" "$((port + 1))" "$((port + 2))" "$((port + 3))" >>"$ZV_PORTS_FILE"
+	echo "$port"
+}
+
 # zv_start [-o key=value]...: a server in a fresh data dir; exports ZV_PORT ZV_CTL ZV_DIR
 # ZV_LOG ZV_PID. Returns 1 (and counts a failure) when it does not log "ready" within 15 s.
 zv_start()

@@ -14,8 +14,8 @@ cp "$PCAP" "$ZV_DIR/"
 for e in 200 201 202; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 UAS_PORT=$(zv_free_port)
 UAC_PORT=$(zv_free_port)
-UAS_MP=$(zv_free_port)
-UAC_MP=$(zv_free_port)
+UAS_MP=$(zv_free_media_port)
+UAC_MP=$(zv_free_media_port)
 
 sipp_reg() # USER PORT
 {
@@ -50,9 +50,10 @@ done
 sleep 2 # RTP flows for a while
 calls=$(zv_ctl show calls)
 zv_assert_match ' answered +200 +-> 201 ' "$calls" "show calls lists the answered call"
-# sipp's built-in UAS always answers PCMU, whatever was offered: the B2BUA passes it on.
-zv_assert_match 'PCMU/8000' "$calls" "the codec the callee answered is shown"
-zv_assert_match 'a:[0-9]+ rx [1-9][0-9]* tx [1-9][0-9]*  b:[0-9]+ rx [1-9][0-9]* tx [1-9]' "$calls" \
+# sipp's built-in UAS always answers PCMU, whatever was offered: the caller offered PCMA only,
+# so zvonar answers it PCMA and the relay converts between the two.
+zv_assert_match 'PCMA/8000>PCMU/8000' "$calls" "A keeps its PCMA, B's PCMU is transcoded"
+zv_assert_match 'a:[0-9]+ pt 8 rx [1-9][0-9]* tx [1-9][0-9]* lost [0-9]+  b:[0-9]+ pt 0 rx [1-9][0-9]* tx [1-9]' "$calls" \
 	"RTP is relayed both ways (UAC stream, UAS echo)"
 wait "$UAC_PID"
 zv_assert_eq 0 "$?" "the UAC scenario completes (407, 200, ACK, RTP, BYE, 200)"
@@ -61,8 +62,31 @@ zv_assert_eq 0 "$?" "the UAS answered and got the BYE"
 zv_assert_match '^1 call|^0 call' "$(zv_ctl show calls)" "call list readable after the call"
 for i in $(seq 20); do zv_ctl show cdrs | grep -q ANSWERED && break; sleep 0.1; done
 cdrs=$(zv_ctl show cdrs demo)
-zv_assert_match ' 200 +-> 201 +ANSWERED +[3-9]s .*caller +PCMU/8000' "$cdrs" \
+zv_assert_match ' 200 +-> 201 +ANSWERED +[3-9]s .*caller +PCMA/8000>PCMU/8000' "$cdrs" \
 	"an ANSWERED CDR with billsec, hangup side caller and codec"
+
+# G.711 <-> Opus: the callee answers opus only; the caller's PCMA stream reaches it as opus
+# (it echoes what it gets, so opus comes back) and the caller hears PCMA.
+UAS2_MP=$(zv_free_media_port)
+(cd "$ZV_DIR" && exec timeout 60 sipp -sf "$ZV_ROOT/tests/sipp/uas_opus.xml" -i 127.0.0.1 \
+	-p "$UAS_PORT" -mp "$UAS2_MP" -rtp_echo -d 3000 -m 1 -nostdin -timeout 30s \
+	-trace_err -error_file "$ZV_DIR/uas-opus.err" >"$ZV_DIR/sipp-uas-opus.out" 2>&1) &
+UAS_PID=$!
+sleep 0.5
+sipp_call 201 10000 &
+UAC_PID=$!
+for i in $(seq 30); do sleep 0.2; zv_ctl show calls | grep -q answered && break; done
+sleep 1.5
+calls=$(zv_ctl show calls)
+zv_assert_match 'PCMA/8000>opus/48000' "$calls" "the transcoded call shows both codecs"
+zv_assert_match 'a:[0-9]+ pt 8 rx [1-9][0-9]* tx [1-9][0-9]* lost [0-9]+  b:[0-9]+ pt 111 rx [1-9][0-9]* tx [1-9]' \
+	"$calls" "PCMA on A's side, opus (PT 111) on B's, both ways"
+wait "$UAS_PID"
+zv_assert_eq 0 "$?" "the opus callee answered and hung up"
+wait "$UAC_PID"
+for i in $(seq 20); do zv_ctl show cdrs demo 1 | grep -q opus && break; sleep 0.1; done
+zv_assert_match ' 200 +-> 201 +ANSWERED .*callee +PCMA/8000>opus/48000' "$(zv_ctl show cdrs demo 1)" \
+	"the CDR records the transcoded codecs"
 
 # Not registered, unknown number: the caller hears 480 / 404; both leave a record or none.
 (cd "$ZV_DIR" && timeout 30 sipp "127.0.0.1:$ZV_PORT" -sf "$ZV_ROOT/tests/sipp/call_uac.xml" \

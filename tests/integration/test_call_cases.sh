@@ -6,16 +6,16 @@
 
 command -v sipp >/dev/null || { zv_fail "sipp not installed (apt-get install sip-tester)"; zv_done; }
 
-zv_start -o demo=yes -o rtp_port_min=32000 -o rtp_port_max=32999 -o media_threads=1 \
+zv_start -o demo=yes -o rtp_port_min=28000 -o rtp_port_max=28999 -o media_threads=1 \
 	-o call_no_answer=3 -o stop_timeout=20 -o reg_keepalive=0 || zv_done
 cp /usr/share/sip-tester/g711a.pcap "$ZV_DIR/"
 for e in 200 201; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 UAC_PORT=$(zv_free_port)
-UAC_MP=$(zv_free_port)
+UAC_MP=$(zv_free_media_port)
 P1=$(zv_free_port)
 P2=$(zv_free_port)
-M1=$(zv_free_port)
-M2=$(zv_free_port)
+M1=$(zv_free_media_port)
+M2=$(zv_free_media_port)
 
 reg() # PORT: 201 registers a contact on that port
 {

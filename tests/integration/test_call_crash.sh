@@ -9,14 +9,14 @@
 command -v sipp >/dev/null || { zv_fail "sipp not installed"; zv_done; }
 command -v sqlite3 >/dev/null || { zv_fail "sqlite3 not installed (apt-get install sqlite3)"; zv_done; }
 
-zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=33000 -o rtp_port_max=34999 \
+zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=30000 -o rtp_port_max=30999 \
 	-o media_threads=1 -o sip_flood_rate=0 || zv_done
 cp /usr/share/sip-tester/g711a.pcap "$ZV_DIR/"
 for e in 200 201; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 UAS_PORT=$(zv_free_port)
 UAC_PORT=$(zv_free_port)
-UAS_MP=$(zv_free_port)
-UAC_MP=$(zv_free_port)
+UAS_MP=$(zv_free_media_port)
+UAC_MP=$(zv_free_media_port)
 (cd "$ZV_DIR" && timeout 30 sipp "127.0.0.1:$ZV_PORT" -sf "$ZV_ROOT/tests/sipp/register_ok.xml" \
 	-s 201 -au 201 -ap pw-201-secret -m 1 -nostdin -timeout 20s -i 127.0.0.1 -p "$UAS_PORT" \
 	>"$ZV_DIR/reg.out" 2>&1) || zv_fail "201 did not register"
@@ -41,7 +41,7 @@ ok_calls=$(grep -E '^ *Successful call' "$ZV_DIR/uac.out" | tail -1 | awk -F'|' 
 zv_log "the caller completed $ok_calls calls before the kill"
 [ "${ok_calls:-0}" -gt 10 ] || zv_fail "too few calls completed before the kill (${ok_calls:-none})"
 
-ZV_REUSE=1 zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=33000 -o rtp_port_max=34999 \
+ZV_REUSE=1 zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=30000 -o rtp_port_max=30999 \
 	-o media_threads=1 || zv_done
 db=$ZV_DIR/zvonar.db
 q() { sqlite3 -batch -noheader "$db" "$1"; }

@@ -8,16 +8,16 @@
 
 command -v sipp >/dev/null || { zv_fail "sipp not installed"; zv_done; }
 
-zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=35000 -o rtp_port_max=35999 \
+zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=29000 -o rtp_port_max=29999 \
 	-o media_threads=1 || zv_done
 cp /usr/share/sip-tester/g711a.pcap "$ZV_DIR/"
 for e in 200 201; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 TRUNK=$(zv_free_port)
-TRUNK_MP=$(zv_free_port)
+TRUNK_MP=$(zv_free_media_port)
 UAS=$(zv_free_port)
-UAS_MP=$(zv_free_port)
+UAS_MP=$(zv_free_media_port)
 UAC=$(zv_free_port)
-UAC_MP=$(zv_free_port)
+UAC_MP=$(zv_free_media_port)
 SC=$ZV_ROOT/tests/sipp
 bg() # NAME SIPP-ARGS...: sipp in the background, pid in PID_<NAME>
 {
