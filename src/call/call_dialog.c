@@ -95,7 +95,7 @@ static void on_bye(struct call *c, struct call_leg *leg, struct sip_tsx *tsx)
 static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx,
 		       const struct sip_msg *req)
 {
-	struct call_sdp_info info;
+	struct call_sdp_info info = { .dir = SDP_SENDRECV };
 	struct buf scratch;
 	int side = leg->is_a ? 0 : 1;
 
@@ -113,12 +113,22 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 		}
 		media_relay_set_peer(c->ce->media, c->relay_id, side, &info.peer, info.clock);
 	}
-	buf_free(&scratch);
-	/* leg->sdp is the last SDP we sent to this leg (A) or the one it sent us (B): answer
-	 * with ours towards it, which for a B leg is A's offer as relayed */
+	/* ours towards this leg (to A what we answered it, to B the offer we relayed), with
+	 * the direction that answers the new offer: hold gets recvonly */
 	const char *ours = leg->is_a ? c->a.sdp : c->b_offer;
-	sip_tsx_reply(tsx, 200, NULL, NULL, ours ? "application/sdp" : NULL, ours,
-		      ours ? strlen(ours) : 0);
+	if (!ours || call_sdp_redirect(ours, info.dir, &scratch)) {
+		sip_tsx_reply(tsx, 488, NULL, NULL, NULL, NULL, 0);
+		buf_free(&scratch);
+		return;
+	}
+	/* an UPDATE without SDP is a refresh; a re-INVITE without one asks for our offer */
+	bool sdp = req->body.len || req->method == SIP_INVITE;
+	sip_tsx_reply(tsx, 200, NULL, NULL, sdp ? "application/sdp" : NULL, sdp ? scratch.data : NULL,
+		      sdp ? scratch.len : 0);
+	buf_free(&scratch);
+	log_info("call", "call %s: %s re-offer from %s answered %s", c->uuid,
+		 sip_method_name(req->method), leg->is_a ? "caller" : "callee",
+		 sdp_dir_name(sdp_dir_answer(info.dir)));
 }
 
 bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,

@@ -99,11 +99,15 @@ struct call_sdp_info {
 	char codec[32];	  /* "PCMA/8000" */
 	char name[24];	  /* "PCMA" */
 	uint8_t channels, pt, dtmf_pt; /* dtmf_pt 0: no telephone-event */
+	enum sdp_dir dir; /* of its audio stream */
 };
 /* add_codecs: an offer towards B also lists the codecs we can transcode to that the
  * input lacks (the relay then converts when B picks one of them). */
 int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, bool add_codecs,
 		     struct buf *out, struct call_sdp_info *info);
+/* Our SDP again, as the answer to a new offer whose audio direction was offered: the
+ * direction reversed (hold: sendonly -> recvonly), the version one up. */
+int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out);
 /* B answered with b's codec. When A offered it: 0 with *transcode false (B's answer,
  * rewritten, is A's). Otherwise our own answer to A's offer with A's first codec the media
  * engine has, in out, and the relay's codec for A in *a: 0 with *transcode true; EPROTO

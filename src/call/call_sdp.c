@@ -41,6 +41,7 @@ static void peer_info(const struct sdp_session *s, const struct sdp_media *m,
 	info->pt = f ? f->pt : 0;
 	info->channels = f && f->channels ? f->channels : 1;
 	info->dtmf_pt = te ? te->pt : 0;
+	info->dir = sdp_media_dir(s, m);
 	if (f)
 		str_copy(f->name, info->name, sizeof(info->name));
 	snprintf(info->codec, sizeof(info->codec), "%s/%u", f ? info->name : "-",
@@ -209,5 +210,26 @@ out:
 	sdp_free(offer);
 	free(ans);
 	free(offer);
+	return err;
+}
+
+int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out)
+{
+	struct sdp_session *s = xcalloc(1, sizeof(*s));
+	const char *reason = NULL;
+	struct sdp_media *m;
+	int err = sdp_parse(s, ours, strlen(ours), &reason);
+
+	if (!err && !(m = (struct sdp_media *)first_audio(s)))
+		err = EPROTO;
+	if (!err) {
+		m->dir = sdp_dir_answer(offered);
+		s->dir = SDP_DIR_NONE;
+		s->sess_version++;
+		buf_reset(out);
+		err = sdp_encode(s, out);
+	}
+	sdp_free(s);
+	free(s);
 	return err;
 }

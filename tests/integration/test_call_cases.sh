@@ -78,6 +78,14 @@ cdr_has ' 200 +-> 201 +ANSWERED +[12]s .*callee +PCMA/8000' "an ANSWERED CDR hun
 zv_assert_match 'BYE' "$(cat "$ZV_DIR/uac-hangup.err" "$ZV_DIR/uac-hangup.out" 2>/dev/null)" \
 	"the caller got the callee's BYE"
 
+# --- hold and resume: re-INVITEs answered here, the callee keeps its media ---
+uas hold "$P1" "$M1" "-sn uas" -rtp_echo
+zv_assert_status 0 "hold (sendonly -> recvonly) and resume (sendrecv) are answered" -- \
+	uac hold call_uac_hold 800
+wait "$UAS_hold"; zv_assert_eq 0 "$?" "the callee's call was not disturbed by the re-INVITEs"
+zv_assert_match 'INVITE re-offer from caller answered recvonly' "$(cat "$ZV_LOG")" "hold logged"
+cdr_has ' 200 +-> 201 +ANSWERED .*caller' "the held call has an ANSWERED CDR"
+
 # --- two contacts: one rings, one answers; the ringing one is cancelled ---
 zv_assert_status 0 "201 registers a second contact" -- reg "$P2"
 zv_assert_eq 2 "$(zv_ctl show registrations | grep -c '^demo  *201 ')" "201 has two contacts"
