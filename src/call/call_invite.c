@@ -188,7 +188,8 @@ static int set_codec(struct call *c, int side, const struct call_sdp_info *i)
  * else our own answer to A in A's codec, and the relay converts. B's RTP address goes to
  * the relay either way.
  */
-static int relay_b_sdp(struct call *c, const struct sip_msg *resp, struct buf *sdp_a)
+static int relay_b_sdp(struct call *c, const struct call_leg *leg, const struct sip_msg *resp,
+		       struct buf *sdp_a)
 {
 	struct call_sdp_info b, a;
 	bool transcode = false;
@@ -203,6 +204,7 @@ static int relay_b_sdp(struct call *c, const struct sip_msg *resp, struct buf *s
 		err = set_codec(c, 1, &b);
 	if (err)
 		return err;
+	media_relay_set_source(c->ce->media, c->relay_id, 1, &leg->peer.addr);
 	if (transcode)
 		snprintf(c->cdr.codec, sizeof(c->cdr.codec), "%.15s>%.15s", a.codec, b.codec);
 	else
@@ -221,7 +223,7 @@ static void b_answered(struct call *c, int i, const struct sip_msg *resp)
 	timer_cancel(&c->t_noanswer);
 	call_cancel_forks(c, i);
 	buf_init(&sdp, 0);
-	if (!resp->body.len || relay_b_sdp(c, resp, &sdp)) {
+	if (!resp->body.len || relay_b_sdp(c, b, resp, &sdp)) {
 		log_notice("call", "call %s: unusable SDP answer from %s", c->uuid, b->remote_target);
 		call_send_bye(b);
 		reply_a(c, 488, "Not Acceptable Here", NULL, NULL);
@@ -243,7 +245,7 @@ static void b_answered(struct call *c, int i, const struct sip_msg *resp)
 	log_info("call", "call %s answered by %s", c->uuid, b->remote_target);
 }
 
-static void b_provisional(struct call *c, const struct sip_msg *resp)
+static void b_provisional(struct call *c, const struct call_leg *b, const struct sip_msg *resp)
 {
 	struct buf sdp;
 
@@ -251,7 +253,7 @@ static void b_provisional(struct call *c, const struct sip_msg *resp)
 		return;
 	if (resp->status == 183 && resp->body.len && !c->early) {
 		buf_init(&sdp, 0);
-		if (relay_b_sdp(c, resp, &sdp) == 0) {
+		if (relay_b_sdp(c, b, resp, &sdp) == 0) {
 			c->early = true;
 			reply_a(c, 183, NULL, NULL, &sdp);
 		}
@@ -277,7 +279,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	int i = leg_index(c, b);
 
 	if (resp && status < 200) {
-		b_provisional(c, resp);
+		b_provisional(c, b, resp);
 		return;
 	}
 	if (tsx == b->tsx)
@@ -432,6 +434,8 @@ int call_fork(struct call *c, const struct call_request *r, const struct sip_msg
 			       &info);
 	if (!err)
 		err = media_relay_set_peer(c->ce->media, c->relay_id, 0, &info.peer, info.clock);
+	if (!err)
+		err = media_relay_set_source(c->ce->media, c->relay_id, 0, &c->a.peer.addr);
 	if (!err)
 		c->b_offer = xstrndup(offer.data, offer.len);
 	buf_free(&offer);

@@ -27,12 +27,27 @@ static void filter_attrs(struct sdp_attr *attr, unsigned *n)
 	*n = k;
 }
 
+/* Events, comfort noise and redundancy are not the audio codec. */
+static bool not_audio(struct str name)
+{
+	return str_eq_case_cstr(name, "telephone-event") || str_eq_case_cstr(name, "CN") ||
+	       str_eq_case_cstr(name, "red") || str_eq_case_cstr(name, "ulpfec");
+}
+
+static const struct sdp_fmt *first_codec(const struct sdp_media *m)
+{
+	for (unsigned i = 0; i < m->nfmt; i++)
+		if (!not_audio(m->fmt[i].name))
+			return &m->fmt[i];
+	return NULL;
+}
+
 static void peer_info(const struct sdp_session *s, const struct sdp_media *m,
 		      struct call_sdp_info *info)
 {
 	struct str addr = sdp_media_addr(s, m);
 	const struct sdp_fmt *te = sdp_fmt_find(m, STR("telephone-event"), 0);
-	const struct sdp_fmt *f = m->nfmt ? &m->fmt[0] : NULL;
+	const struct sdp_fmt *f = first_codec(m);
 
 	memset(info, 0, sizeof(*info));
 	if (sa_set(&info->peer, addr, m->port))

@@ -200,6 +200,23 @@ int media_relay_set_peer(struct media_engine *m, uint64_t id, int side, const st
 	return 0;
 }
 
+int media_relay_set_source(struct media_engine *m, uint64_t id, int side, const struct sa *ip)
+{
+	struct media_relay *r;
+
+	if ((side != 0 && side != 1) || !ip)
+		return EINVAL;
+	r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	pthread_mutex_lock(&r->lock);
+	r->cfg[side].alt = *ip;
+	r->cfg[side].gen++;
+	atomic_fetch_add_explicit(&r->cfg_gen, 1, memory_order_release);
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
 /* The table entry for what the SDP layer gave. 0, EINVAL or ENOTSUP. */
 static int media_spec_codec(int side, const struct media_codec_spec *c,
 			    const struct media_codec **out)

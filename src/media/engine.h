@@ -58,6 +58,7 @@ struct media_side {
 	struct media_sock sock[2];
 	uint16_t port;	/* RTP port taken from the pool, 0 once given back */
 	struct sa peer; /* announced RTP address; AF_UNSPEC until set */
+	struct sa alt;	/* also accepted source IP (the party's SIP source); AF_UNSPEC: none */
 	uint32_t clock_rate;
 	uint32_t gen; /* cfg generation applied */
 	struct rtp_est est;
@@ -77,6 +78,7 @@ struct media_codec_cfg {
 /* What media_relay_set_peer and _set_codec wrote, guarded by the relay's lock. */
 struct media_peer_cfg {
 	struct sa rtp;
+	struct sa alt;
 	uint32_t clock_rate;
 	uint32_t gen;
 	struct media_codec_cfg codec;

@@ -72,6 +72,13 @@ bool media_codec_supported(const char *name, uint32_t rate, uint8_t channels);
 int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
 			  const struct media_codec_spec *c);
 
+/*
+ * Also accept side's RTP from this IP address (port ignored): the address the party's SIP
+ * comes from. A phone behind NAT announces its private address in SDP and sends from the
+ * public one; the source still latches on the first packet. 0, ENOENT or EINVAL.
+ */
+int media_relay_set_source(struct media_engine *m, uint64_t id, int side, const struct sa *ip);
+
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */
 

@@ -70,6 +70,7 @@ void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
 			continue;
 		s->gen = r->cfg[i].gen;
 		s->peer = r->cfg[i].rtp;
+		s->alt = r->cfg[i].alt;
 		s->clock_rate = r->cfg[i].clock_rate;
 		s->sock[MEDIA_RTP].latched = false;
 		s->sock[MEDIA_RTCP].latched = false;
@@ -109,12 +110,15 @@ static void media_relay_publish(struct media_relay *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* RTP bleed: only the announced address, and after the first packet only its port. */
+/* RTP bleed: only the announced address (or the party's SIP source, for NAT), and after the
+ * first packet only that source. */
 static bool media_sock_accept(struct media_sock *ms, const struct sa *src)
 {
 	const struct media_side *s = &ms->r->side[ms->side];
 
-	if (sa_family(&s->peer) == AF_UNSPEC || !sa_eq_addr(src, &s->peer))
+	if (sa_family(&s->peer) == AF_UNSPEC)
+		return false;
+	if (!sa_eq_addr(src, &s->peer) && (sa_family(&s->alt) == AF_UNSPEC || !sa_eq_addr(src, &s->alt)))
 		return false;
 	if (ms->latched)
 		return sa_eq(src, &ms->source);
