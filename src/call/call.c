@@ -48,13 +48,18 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	return 0;
 }
 
+void call_engine_set_resolver(struct call_engine *ce, call_resolve_fn *fn)
+{
+	ce->resolve = fn;
+}
+
 void call_leg_link(struct call_engine *ce, struct call_leg *leg)
 {
 	hmap_insert(&ce->dialogs, &leg->node, dialog_hash(str_c(leg->call_id), str_c(leg->local_tag)));
 	leg->in_table = true;
 }
 
-static void leg_unlink(struct call_engine *ce, struct call_leg *leg)
+void call_leg_unlink(struct call_engine *ce, struct call_leg *leg)
 {
 	if (leg->in_table)
 		hmap_remove(&ce->dialogs, &leg->node);
@@ -179,9 +184,9 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
 	close_media(c);
-	leg_unlink(ce, &c->a);
+	call_leg_unlink(ce, &c->a);
 	for (unsigned i = 0; i < c->nb; i++)
-		leg_unlink(ce, c->b[i]);
+		call_leg_unlink(ce, c->b[i]);
 	fill_cdr_end(c, disposition, cause, side);
 	log_info("call", "call %s %s -> %s ended: %s (%s, %s) %llds", c->uuid, c->cdr.caller,
 		 c->cdr.callee, disposition, cause ? cause : "", side ? side : "",

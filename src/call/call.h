@@ -42,6 +42,10 @@ typedef void(call_cdr_fn)(const struct store_cdr_row *cdr, void *arg);
 int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_engine *media,
 		    const struct call_cfg *cfg, call_journal_fn *journal, call_cdr_fn *cdr,
 		    void *arg);
+/* The registered contacts of an extension, for transfers (NULL: none or no such user). */
+typedef const struct sip_aor *(call_resolve_fn)(void *arg, int64_t tenant_id, const char *user);
+void call_engine_set_resolver(struct call_engine *ce, call_resolve_fn *fn);
+
 /* Hangs up every call (BYE/CANCEL/503 as fits its state), writes their CDRs, frees all. */
 void call_engine_destroy(struct call_engine *ce);
 

@@ -15,7 +15,7 @@
 #include "media/media.h"
 
 static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const char *extra,
-		 struct buf *out)
+		 const char *body, struct buf *out)
 {
 	char branch[40];
 	struct sip_request_spec spec = {
@@ -28,13 +28,16 @@ static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const c
 		.call_id = leg->call_id,
 		.cseq = cseq,
 		.extra_hdrs = extra,
+		.content_type = body ? "message/sipfrag;version=2.0" : NULL,
+		.body = body,
+		.body_len = body ? strlen(body) : 0,
 	};
 	sip_branch_new(branch);
 	return sip_request_build(leg->call->ce->st, out, &spec, leg->peer.proto, branch);
 }
 
-int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra, sip_resp_fn *fn,
-		     void *arg)
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
+		     const char *body, sip_resp_fn *fn, void *arg)
 {
 	struct buf req;
 	int err;
@@ -42,7 +45,7 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 	if (!leg->remote_tag || !leg->remote_target)
 		return ENOENT;
 	buf_init(&req, SIP_MAX_MSG);
-	err = build(leg, m, ++leg->local_cseq, extra, &req);
+	err = build(leg, m, ++leg->local_cseq, extra, body, &req);
 	if (err) {
 		buf_free(&req);
 		return err;
@@ -52,7 +55,7 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 
 void call_send_bye(struct call_leg *leg)
 {
-	if (leg && call_leg_request(leg, SIP_BYE, leg->route, NULL, NULL) == 0)
+	if (leg && call_leg_request(leg, SIP_BYE, leg->route, NULL, NULL, NULL) == 0)
 		log_debug("call", "BYE sent to %s", leg->remote_target);
 }
 
@@ -62,7 +65,7 @@ void call_ack_b(struct call_leg *leg, uint32_t cseq)
 	struct buf ack;
 
 	buf_init(&ack, SIP_MAX_MSG);
-	if (build(leg, SIP_ACK, cseq, leg->route, &ack) == 0)
+	if (build(leg, SIP_ACK, cseq, leg->route, NULL, &ack) == 0)
 		sip_stack_send_raw(leg->call->ce->st, &leg->peer, ack.data, ack.len);
 	buf_free(&ack);
 }
@@ -152,10 +155,12 @@ bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const stru
 		on_bye(c, leg, tsx);
 	} else if (req->method == SIP_INVITE || req->method == SIP_UPDATE) {
 		on_reoffer(c, leg, tsx, req);
-	} else if (req->method == SIP_INFO || req->method == SIP_OPTIONS) {
+	} else if (req->method == SIP_REFER) {
+		call_refer(c, leg, tsx, req);
+	} else if (req->method == SIP_INFO || req->method == SIP_OPTIONS || req->method == SIP_NOTIFY) {
 		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
 	} else {
-		sip_tsx_reply(tsx, 501, NULL, "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE\r\n",
+		sip_tsx_reply(tsx, 501, NULL, "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER\r\n",
 			      NULL, NULL, 0);
 	}
 	obj_unref(c);

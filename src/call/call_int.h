@@ -8,6 +8,9 @@
 #include "sdp/sdp.h"
 #include "sip/stack.h"
 
+struct call_sdp_info;
+struct sip_contact;
+
 enum { CALL_MAX_FORKS = 8 };
 
 enum call_state { CALL_RINGING, CALL_ANSWERED, CALL_ENDED };
@@ -33,6 +36,7 @@ struct call_leg {
 	uint16_t status;	 /* last final status of the INVITE on this leg */
 	char *auth_user, *auth_password; /* owned or NULL: a trunk's credentials */
 	bool auth_tried;	 /* the INVITE was re-sent with credentials once */
+	bool xfer;		 /* a transfer target's leg */
 	char *sdp;		 /* owned: the SDP this leg sent us last (offer for A, answer for B) */
 };
 
@@ -57,6 +61,9 @@ struct call {
 	unsigned ok_retx_ms;
 	struct timer t_ok, t_noanswer, t_maxdur;
 	bool acked, early;
+	bool transferring;	/* a REFER's new legs are ringing */
+	char transfer_to[64];
+	struct call_leg *transferor; /* borrowed: the leg that sent the REFER */
 };
 
 struct call_engine {
@@ -67,6 +74,7 @@ struct call_engine {
 	call_journal_fn *journal;
 	call_cdr_fn *cdr;
 	void *arg;
+	call_resolve_fn *resolve;
 	struct hmap dialogs;		/* struct call_leg */
 	struct hmap relays;		/* struct call by relay id */
 	uint64_t next_id;
@@ -78,16 +86,28 @@ struct call *call_new(struct call_engine *ce);
 /* Ends the call: CDR with disposition/cause/side, media closed, dialogs unlinked, freed later. */
 void call_end(struct call *c, const char *disposition, const char *cause, const char *side);
 void call_leg_link(struct call_engine *ce, struct call_leg *leg);
+void call_leg_unlink(struct call_engine *ce, struct call_leg *leg);
 void call_leg_free(struct call_leg *leg);
 struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struct str local_tag);
 
 /* call_invite.c */
 int call_fork(struct call *c, const struct call_request *r, const struct sip_msg *req);
 void call_cancel_forks(struct call *c, int except);
+struct call_leg *call_leg_contact(struct call *c, const struct sip_contact *ct, const char *from_uri,
+				  const char *to_uri);
+/* The INVITE of a B leg with c->b_offer (again with credentials answering challenge). */
+int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge,
+		     sip_resp_fn *fn);
+void call_leg_learn(struct call_leg *b, const struct sip_msg *resp); /* tag, target, routes */
+void call_refuse_2xx(struct call_leg *b, const struct sip_msg *resp);  /* ACK, then BYE */
+int call_set_codec(struct call *c, int side, const struct call_sdp_info *i);
+
+/* call_transfer.c: blind transfer (REFER) by the callee. */
+void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const struct sip_msg *req);
 
 /* call_dialog.c */
-int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra, sip_resp_fn *fn,
-		     void *arg);
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
+		     const char *body, sip_resp_fn *fn, void *arg);
 void call_send_bye(struct call_leg *leg);
 void call_ack_b(struct call_leg *leg, uint32_t cseq);
 

@@ -78,7 +78,6 @@ static char *bracket(struct str uri)
 
 /* ---- responses from the B legs ---- */
 
-static int send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge);
 
 static const char *failure_disposition(uint16_t status)
 {
@@ -113,7 +112,7 @@ static void all_failed(struct call *c)
 	call_end(c, failure_disposition(status), cause, "callee");
 }
 
-static void leg_learn_dialog(struct call_leg *b, const struct sip_msg *resp)
+void call_leg_learn(struct call_leg *b, const struct sip_msg *resp)
 {
 	char *target = first_contact(resp);
 
@@ -128,9 +127,9 @@ static void leg_learn_dialog(struct call_leg *b, const struct sip_msg *resp)
 }
 
 /* A 2xx we cannot use (another fork won, or the call is over): ACK it, then BYE. */
-static void refuse_2xx(struct call_leg *b, const struct sip_msg *resp)
+void call_refuse_2xx(struct call_leg *b, const struct sip_msg *resp)
 {
-	leg_learn_dialog(b, resp);
+	call_leg_learn(b, resp);
 	call_ack_b(b, resp->cseq.num);
 	call_send_bye(b);
 }
@@ -176,7 +175,7 @@ static void answer_a(struct call *c, const struct buf *sdp)
 	}
 }
 
-static int set_codec(struct call *c, int side, const struct call_sdp_info *i)
+int call_set_codec(struct call *c, int side, const struct call_sdp_info *i)
 {
 	struct media_codec_spec spec = { .name = i->name, .rate = i->clock, .channels = i->channels,
 					 .pt = i->pt, .dtmf_pt = i->dtmf_pt };
@@ -199,9 +198,9 @@ static int relay_b_sdp(struct call *c, const struct call_leg *leg, const struct 
 	if (!err)
 		err = call_sdp_answer_a(c->a_offer, &b, c->media_ip, c->port_a, sdp_a, &a, &transcode);
 	if (!err && transcode)
-		err = set_codec(c, 0, &a);
+		err = call_set_codec(c, 0, &a);
 	if (!err && transcode)
-		err = set_codec(c, 1, &b);
+		err = call_set_codec(c, 1, &b);
 	if (err)
 		return err;
 	media_relay_set_source(c->ce->media, c->relay_id, 1, &leg->peer.addr);
@@ -217,7 +216,7 @@ static void b_answered(struct call *c, int i, const struct sip_msg *resp)
 	struct call_leg *b = c->b[i];
 	struct buf sdp;
 
-	leg_learn_dialog(b, resp);
+	call_leg_learn(b, resp);
 	call_ack_b(b, resp->cseq.num);
 	c->winner = i;
 	timer_cancel(&c->t_noanswer);
@@ -287,7 +286,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	if (resp && (status == 401 || status == 407) && b->auth_user && !b->auth_tried &&
 	    c->state == CALL_RINGING && !b->cancelled) {
 		b->auth_tried = true;
-		if (send_invite(c, b, resp) == 0)
+		if (call_send_invite(c, b, resp, on_b_response) == 0)
 			return;
 	}
 	if (resp && status < 300) {
@@ -296,7 +295,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 		else if (i == c->winner && c->state == CALL_ANSWERED)
 			call_ack_b(b, resp->cseq.num); /* a retransmitted 2xx: our ACK was lost */
 		else
-			refuse_2xx(b, resp);
+			call_refuse_2xx(b, resp);
 		return;
 	}
 	if (b->status)
@@ -317,25 +316,20 @@ static void on_b_end(void *arg)
 
 /* ---- forking ---- */
 
-static struct call_leg *leg_b_new(struct call *c, const struct sip_contact *ct,
-				  const struct call_party *caller, const struct call_party *callee)
+/* A B leg towards a registered contact; from_uri/to_uri are name-addrs. */
+struct call_leg *call_leg_contact(struct call *c, const struct sip_contact *ct, const char *from_uri,
+				  const char *to_uri)
 {
 	struct call_leg *b = xcalloc(1, sizeof(*b));
-	char tag[24], id[40], uri[512];
+	char tag[24], id[40];
 
 	b->call = c;
 	rand_token(id, 32);
 	b->call_id = xstrdup(id);
 	sip_tag_new(tag);
 	b->local_tag = xstrdup(tag);
-	if (caller->name && *caller->name && !strpbrk(caller->name, "\"\\\r\n"))
-		snprintf(uri, sizeof(uri), "\"%s\" <sip:%s@%s>", caller->name, caller->user,
-			 caller->domain);
-	else
-		snprintf(uri, sizeof(uri), "<sip:%s@%s>", caller->user, caller->domain);
-	b->local_uri = xstrdup(uri);
-	snprintf(uri, sizeof(uri), "<sip:%s@%s>", callee->user, callee->domain);
-	b->remote_uri = xstrdup(uri);
+	b->local_uri = xstrdup(from_uri);
+	b->remote_uri = xstrdup(to_uri);
 	b->remote_target = xstrdup(ct->uri);
 	if (ct->path) {
 		size_t n = strlen(ct->path) + 12;
@@ -347,8 +341,23 @@ static struct call_leg *leg_b_new(struct call *c, const struct sip_contact *ct,
 	return b;
 }
 
+static struct call_leg *leg_b_new(struct call *c, const struct sip_contact *ct,
+				  const struct call_party *caller, const struct call_party *callee)
+{
+	char from[512], to[300];
+
+	if (caller->name && *caller->name && !strpbrk(caller->name, "\"\\\r\n"))
+		snprintf(from, sizeof(from), "\"%s\" <sip:%s@%s>", caller->name, caller->user,
+			 caller->domain);
+	else
+		snprintf(from, sizeof(from), "<sip:%s@%s>", caller->user, caller->domain);
+	snprintf(to, sizeof(to), "<sip:%s@%s>", callee->user, callee->domain);
+	return call_leg_contact(c, ct, from, to);
+}
+
 /* The INVITE of a B leg (again with credentials when challenge is a provider's 401/407). */
-static int send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge)
+int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *challenge,
+		     sip_resp_fn *fn)
 {
 	char branch[40], contact[SA_ADDRSTRLEN + 96];
 	struct buf req, extra;
@@ -379,7 +388,7 @@ static int send_invite(struct call *c, struct call_leg *b, const struct sip_msg 
 		buf_free(&req);
 		return err;
 	}
-	err = sip_tsx_send_request(c->ce->st, &b->tsx, &b->peer, &req, on_b_response, b);
+	err = sip_tsx_send_request(c->ce->st, &b->tsx, &b->peer, &req, fn, b);
 	if (err)
 		return err;
 	obj_ref(c); /* for the transaction's callbacks, dropped in on_b_end */
@@ -415,7 +424,7 @@ static void add_leg(struct call *c, struct call_leg *b)
 {
 	c->b[c->nb++] = b;
 	call_leg_link(c->ce, b);
-	if (send_invite(c, b, NULL)) {
+	if (call_send_invite(c, b, NULL, on_b_response)) {
 		log_notice("call", "call %s: cannot send INVITE to %s", c->uuid, b->remote_target);
 		b->failed = true;
 		b->status = 503;

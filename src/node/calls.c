@@ -91,6 +91,14 @@ static void reconcile_op(struct db *db, void *arg)
 	job->err = store_calls_reconcile(db, &job->count);
 }
 
+/* A transfer's target: an enabled extension of the tenant, and its contacts. */
+static const struct sip_aor *resolve_extension(void *arg, int64_t tenant_id, const char *user)
+{
+	struct node *n = arg;
+	const struct dir_user *u = directory_user(n->dir, tenant_id, str_c(user));
+	return u && u->row.enabled ? sip_location_find(n->loc, tenant_id, str_c(user)) : NULL;
+}
+
 int node_calls_open(struct node *n)
 {
 	const struct settings *s = &n->set;
@@ -121,6 +129,7 @@ int node_calls_open(struct node *n)
 		return err;
 	}
 	call_engine_new(&n->calls, n->stack, n->media, &cc, on_journal, on_cdr, n);
+	call_engine_set_resolver(n->calls, resolve_extension);
 	timer_init(&n->heartbeat);
 	loop_timer_start(n->loop, &n->heartbeat, HEARTBEAT_MS, on_heartbeat, n);
 	return 0;

@@ -9,7 +9,7 @@ command -v sipp >/dev/null || { zv_fail "sipp not installed (apt-get install sip
 zv_start -o demo=yes -o rtp_port_min=28000 -o rtp_port_max=28999 -o media_threads=1 \
 	-o call_no_answer=3 -o stop_timeout=20 -o reg_keepalive=0 || zv_done
 cp /usr/share/sip-tester/g711a.pcap "$ZV_DIR/"
-for e in 200 201; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
+for e in 200 201 202; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 UAC_PORT=$(zv_free_port)
 UAC_MP=$(zv_free_media_port)
 P1=$(zv_free_port)
@@ -85,6 +85,21 @@ zv_assert_status 0 "hold (sendonly -> recvonly) and resume (sendrecv) are answer
 wait "$UAS_hold"; zv_assert_eq 0 "$?" "the callee's call was not disturbed by the re-INVITEs"
 zv_assert_match 'INVITE re-offer from caller answered recvonly' "$(cat "$ZV_LOG")" "hold logged"
 cdr_has ' 200 +-> 201 +ANSWERED .*caller' "the held call has an ANSWERED CDR"
+
+# --- blind transfer: 201 answers and REFERs the caller to 202, who takes the call ---
+P3=$(zv_free_port)
+M3=$(zv_free_media_port)
+(cd "$ZV_DIR" && timeout 30 sipp "127.0.0.1:$ZV_PORT" -sf "$ZV_ROOT/tests/sipp/register_ok.xml" \
+	-s 202 -au 202 -ap pw-202-secret -m 1 -nostdin -timeout 20s -i 127.0.0.1 -p "$P3" \
+	>>"$ZV_DIR/sipp-reg.out" 2>&1) || zv_fail "202 did not register"
+uas target "$P3" "$M3" "-sn uas" -rtp_echo
+uas refer "$P1" "$M1" "-sf $SC/uas_refer.xml" -d 800 -key target 202
+zv_assert_status 0 "the caller's call survives the transfer and ends with its BYE" -- \
+	uac xfer call_uac 3500
+wait "$UAS_refer"; zv_assert_eq 0 "$?" "the transferor got 202, NOTIFY 100 and 200, and a BYE"
+wait "$UAS_target"; zv_assert_eq 0 "$?" "the transfer target answered and got the caller's BYE"
+zv_assert_match 'transferred to 202' "$(cat "$ZV_LOG")" "the transfer is logged"
+cdr_has ' 200 +-> 202 +ANSWERED .*caller' "the CDR ends with the target as callee"
 
 # --- two contacts: one rings, one answers; the ringing one is cancelled ---
 zv_assert_status 0 "201 registers a second contact" -- reg "$P2"
