@@ -94,7 +94,7 @@ start_zvonar()
 	mkdir -p "$WORK/zvonar"
 	: >"$WORK/zvonar.log"
 	"$BUILD/zvonar" -o sip_listen=127.0.0.1 -o sip_port="$ZV_PORT" -o http_port="$(free_port)" \
-		-o data_dir="$WORK/zvonar" -o log_level=notice -o sip_flood_rate=0 \
+		-o data_dir="$WORK/zvonar" -o log_level=notice -o sip_flood_rate=0 -o sip_max_transactions=2000000 \
 		-o auth_fail_limit=100000 -o udp_sockbuf=$BUF -o sip_tls_port="$(free_port)" \
 		>"$WORK/zvonar.log" 2>&1 &
 	ZV_PID=$!

@@ -168,6 +168,7 @@ static int open_sip(struct node *n)
 	if ((err = sip_stack_new(&n->stack, n->loop, n->tp, &sc, node_sip_request, node_sip_bad,
 				 n)))
 		return err;
+	sip_stack_set_max_server_tsx(n->stack, (size_t)s->sip_max_transactions);
 	node_regstore_restore(n);
 	if ((err = node_calls_open(n)))
 		return err;

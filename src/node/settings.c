@@ -64,6 +64,8 @@ const struct conf_def settings_table[] = {
 	{ I(sip_t1_ms), "500", 10, 10000, "SIP timer T1 (round-trip estimate), ms" },
 	{ I(sip_t2_ms), "4000", 100, 60000, "SIP timer T2 (max retransmit interval), ms" },
 	{ I(sip_t4_ms), "5000", 100, 60000, "SIP timer T4 (max message lifetime), ms" },
+	{ I(sip_max_transactions), "200000", 1000, 10000000,
+	  "live server transactions before new requests get 503 (about 2 KB each once answered)" },
 	{ I(udp_sockbuf), "4194304", 65536, 268435456, "UDP socket buffer size requested, bytes" },
 	{ I(stop_timeout), "30", 0, 86400, "graceful stop: seconds to wait for calls to end" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL },

@@ -34,6 +34,7 @@ struct settings {
 	int tcp_max_conns, tcp_max_conns_per_ip, tcp_idle_timeout, tcp_frame_timeout;
 	int sip_t1_ms, sip_t2_ms, sip_t4_ms;
 	int udp_sockbuf;
+	int sip_max_transactions;
 	int stop_timeout;
 };
 

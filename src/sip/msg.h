@@ -94,12 +94,7 @@ struct sip_msg {
 	struct str reason;
 	struct str version; /* "SIP/2.0" expected; checked by the server, not the parser */
 
-	struct sip_hdr hdrs[SIP_MAX_HEADERS];
-	unsigned nhdrs;
-
 	/* Pre-parsed essentials (first occurrence; duplicates of single-valued ones are errors) */
-	struct sip_via via[SIP_MAX_VIA];
-	unsigned nvia;
 	struct sip_nameaddr from, to;
 	struct str call_id;
 	struct sip_cseq cseq;
@@ -109,6 +104,11 @@ struct sip_msg {
 	int64_t content_length; /* -1 when absent */
 	struct str content_type;
 	struct str body;
+
+	/* The arrays come last: a compact copy (sip_msg_compact) ends after via[0]. */
+	unsigned nhdrs, nvia;
+	struct sip_via via[SIP_MAX_VIA];
+	struct sip_hdr hdrs[SIP_MAX_HEADERS];
 };
 
 /*
@@ -122,6 +122,13 @@ struct sip_msg {
 int sip_msg_parse(struct sip_msg **msgp, const char *data, size_t len, bool stream,
 		  const char **reason);
 void sip_msg_free(struct sip_msg *msg);
+/*
+ * A small copy for a transaction that has answered and only waits to absorb retransmissions:
+ * the start line, the essentials and the top Via, with the bytes they point into; nvia is at
+ * most 1 and there are no headers to look up (nhdrs 0). About 1 KB instead of 10. Freed with
+ * sip_msg_free.
+ */
+struct sip_msg *sip_msg_compact(const struct sip_msg *msg);
 
 /*
  * Stream framing: finds the end of the first message in data.

@@ -156,10 +156,8 @@ static struct sip_msg *msg_new(const char *data, size_t len)
 {
 	struct sip_msg *msg = xmalloc(sizeof(*msg) + len + 1);
 
-	/* the header arrays are filled as counted, so only the fixed part needs zeroing */
+	/* the header array is filled as counted, so it needs no zeroing */
 	memset(msg, 0, offsetof(struct sip_msg, hdrs));
-	msg->nhdrs = 0;
-	memset(&msg->nvia, 0, sizeof(*msg) - offsetof(struct sip_msg, nvia));
 	msg->buf = (char *)(msg + 1);
 	memcpy(msg->buf, data, len);
 	msg->buf[len] = '\0';
@@ -225,4 +223,58 @@ int sip_msg_parse(struct sip_msg **msgp, const char *data, size_t len, bool stre
 void sip_msg_free(struct sip_msg *msg)
 {
 	free(msg);
+}
+
+/* A slice of the old buffer moved to the same place in the new one. */
+static void rebase(struct str *s, const char *from, size_t len, char *to)
+{
+	if (s->p && s->p >= from && s->p <= from + len)
+		s->p = to + (s->p - from);
+}
+
+static void rebase_uri(struct sip_uri *u, const char *from, size_t len, char *to)
+{
+	struct str *f[] = { &u->scheme_name, &u->user, &u->password, &u->host,
+			    &u->params,	     &u->headers, &u->raw };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		rebase(f[i], from, len, to);
+}
+
+static void rebase_nameaddr(struct sip_nameaddr *na, const char *from, size_t len, char *to)
+{
+	struct str *f[] = { &na->display, &na->uri_raw, &na->tag, &na->params, &na->raw };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		rebase(f[i], from, len, to);
+	rebase_uri(&na->uri, from, len, to);
+}
+
+static void rebase_via(struct sip_via *v, const char *from, size_t len, char *to)
+{
+	struct str *f[] = { &v->transport, &v->host,	  &v->branch, &v->received,
+			    &v->rport_val, &v->params, &v->raw };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		rebase(f[i], from, len, to);
+}
+
+struct sip_msg *sip_msg_compact(const struct sip_msg *msg)
+{
+	size_t fixed = offsetof(struct sip_msg, via) + sizeof(struct sip_via);
+	struct sip_msg *c = xmalloc(fixed + msg->len + 1);
+	const char *from = msg->buf;
+
+	memcpy(c, msg, fixed);
+	c->buf = (char *)c + fixed;
+	memcpy(c->buf, msg->buf, msg->len + 1);
+	c->nhdrs = 0;
+	c->nvia = msg->nvia ? 1 : 0;
+	struct str *f[] = { &c->method_name, &c->ruri_raw, &c->reason,	 &c->version,
+			    &c->call_id,     &c->cseq.method_name, &c->cseq_raw, &c->content_type,
+			    &c->body };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		rebase(f[i], from, msg->len, c->buf);
+	rebase_uri(&c->ruri, from, msg->len, c->buf);
+	rebase_nameaddr(&c->from, from, msg->len, c->buf);
+	rebase_nameaddr(&c->to, from, msg->len, c->buf);
+	rebase_via(&c->via[0], from, msg->len, c->buf);
+	return c;
 }

@@ -52,6 +52,19 @@ static void server_end_after(struct sip_tsx *tsx, unsigned ms)
 		loop_timer_start(tsx->st->loop, &tsx->t_end, ms, server_timer_end, tsx);
 }
 
+/* After the TU's callbacks: a completed non-INVITE keeps only what matching needs. */
+static void server_compact(void *arg)
+{
+	struct sip_tsx *tsx = arg;
+
+	if (tsx->state == TSX_COMPLETED && tsx->req && tsx->req->nhdrs) {
+		struct sip_msg *small = sip_msg_compact(tsx->req);
+		sip_msg_free(tsx->req);
+		tsx->req = small;
+	}
+	obj_unref(tsx);
+}
+
 static void server_advance(struct sip_tsx *tsx, uint16_t status)
 {
 	struct sip_stack *st = tsx->st;
@@ -61,6 +74,10 @@ static void server_advance(struct sip_tsx *tsx, uint16_t status)
 		tsx->state = TSX_PROCEEDING;
 	} else if (!tsx->invite) {
 		tsx->state = TSX_COMPLETED;
+		/* Timer J keeps it 32 s for retransmissions: 10 KB of parsed request each at 3,000
+		 * requests/s would be a gigabyte, so it shrinks once the TU is done with it */
+		if (udp)
+			loop_defer(st->loop, server_compact, obj_ref(tsx));
 		server_end_after(tsx, udp ? 64 * st->t1 : 0); /* Timer J */
 	} else if (status < 300) {
 		tsx->state = TSX_ACCEPTED;

@@ -558,6 +558,45 @@ static void test_limits(void **state)
 	free(huge);
 }
 
+/* A compact copy keeps every essential, pointing into its own bytes, after the original is gone. */
+static void test_compact_copy(void **state)
+{
+	struct sip_msg *msg = parse_ok("OPTIONS sip:bob@example.com;transport=udp SIP/2.0\r\n"
+				       "Via: SIP/2.0/UDP 10.0.0.5:5062;branch=z9hG4bKc1;rport\r\n"
+				       "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKlower\r\n"
+				       "From: \"Alice\" <sip:alice@example.com>;tag=a1\r\n"
+				       "To: <sip:bob@example.com>;tag=b2\r\n"
+				       "Call-ID: compact@10.0.0.5\r\n"
+				       "CSeq: 9 OPTIONS\r\n"
+				       "X-Filler: a header the copy drops\r\n"
+				       "Content-Length: 0\r\n\r\n");
+	struct sip_msg *c = sip_msg_compact(msg);
+	const char *lo = c->buf, *hi = c->buf + c->len;
+
+	memset(msg->buf, 'x', msg->len); /* the copy must not read the original's bytes */
+	sip_msg_free(msg);
+	assert_int_equal(c->nhdrs, 0);
+	assert_int_equal(c->nvia, 1);
+	assert_true(c->method == SIP_OPTIONS && c->cseq.num == 9);
+	assert_str(c->method_name, "OPTIONS");
+	assert_str(c->ruri.user, "bob");
+	assert_str(c->ruri.params, "transport=udp");
+	assert_str(c->via[0].branch, "z9hG4bKc1");
+	assert_str(c->via[0].host, "10.0.0.5");
+	assert_int_equal(c->via[0].port, 5062);
+	assert_str(c->from.display, "Alice");
+	assert_str(c->from.tag, "a1");
+	assert_str(c->to.tag, "b2");
+	assert_str(c->to.uri.host, "example.com");
+	assert_str(c->call_id, "compact@10.0.0.5");
+	assert_str(c->cseq.method_name, "OPTIONS");
+	assert_true(c->call_id.p >= lo && c->call_id.p < hi);
+	assert_true(c->via[0].raw.p >= lo && c->via[0].raw.p < hi);
+	assert_true(c->from.uri.raw.p >= lo && c->from.uri.raw.p < hi);
+	assert_null(sip_msg_hdr(c, SIP_HDR_VIA));
+	sip_msg_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_start_lines),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_compact_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
