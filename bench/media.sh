@@ -28,6 +28,7 @@ WORK=$(mktemp -d /tmp/zvonar-bench-media.XXXXXX)
 declare -A PID
 
 log() { echo "media.sh: $*" >&2; }
+. "$BENCH_DIR/lib.sh"
 
 stop_pid()
 {
@@ -61,19 +62,6 @@ free_port()
 	done
 }
 
-raise_socket_buffers()
-{
-	local k
-	for k in net.core.rmem_max net.core.wmem_max; do
-		[ "$(sysctl -n $k 2>/dev/null || echo 0)" -ge $BUF ] && continue
-		if sysctl -qw "$k=$BUF" 2>/dev/null; then
-			log "raised $k to $BUF"
-		else
-			log "WARNING: cannot raise $k (now $(sysctl -n $k)); UDP buffers are capped there"
-		fi
-	done
-}
-
 # As in calls.sh: users 2000-2999 call N+500 (mod 1000); all register the UAS's port.
 write_users()
 {
@@ -85,16 +73,6 @@ write_users()
 		echo "$i;[authentication username=$i password=pw$i];$callee" >>"$WORK/callers.csv"
 		echo "$i;[authentication username=$i password=pw$i]" >>"$WORK/reg.csv"
 	done
-}
-
-wait_udp_port()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		ss -Hlun "sport = :$1" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 zctl() { "$BUILD/zvonarctl" -s "$WORK/zvonar/zvonar.ctl" "$@"; }
@@ -158,13 +136,6 @@ start_rtpengine()
 		unset 'PID[rtpengine]'
 		return 1
 	fi
-}
-
-# Prints the named column of the last row of a sipp -trace_stat file.
-stat_col()
-{
-	awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
-		END { v = $c; sub(/^.*\t/, "", v); print v }' "$1"
 }
 
 # zvonar step: N real calls through the B2BUA (sipp UAC -> zvonar -> sipp UAS, digest auth),

@@ -6,7 +6,7 @@ BUILD=${1:-build}
 DIR=$(cd "$(dirname "$0")" && pwd)
 status=0
 for b in "$DIR"/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	case "$(basename "$b")" in run.sh | lib.sh) continue ;; esac
 	echo "== $(basename "$b" .sh)"
 	if ! "$b" "$BUILD"; then
 		echo "$(basename "$b"): FAILED" >&2

@@ -29,6 +29,7 @@ KAM_PID=
 declare -A SIPP_PORT
 
 log() { echo "sip.sh: $*" >&2; }
+. "$BENCH_DIR/lib.sh"
 
 cleanup()
 {
@@ -51,20 +52,6 @@ free_port()
 	done
 }
 
-# sipp and both servers ask for 4 MB socket buffers; the kernel silently caps them at *mem_max.
-raise_socket_buffers()
-{
-	local k
-	for k in net.core.rmem_max net.core.wmem_max; do
-		[ "$(sysctl -n $k 2>/dev/null || echo 0)" -ge $BUF ] && continue
-		if sysctl -qw "$k=$BUF" 2>/dev/null; then
-			log "raised $k to $BUF"
-		else
-			log "WARNING: cannot raise $k (now $(sysctl -n $k)); UDP buffers are capped there"
-		fi
-	done
-}
-
 write_users()
 {
 	local i
@@ -75,16 +62,6 @@ write_users()
 		echo "$i;[authentication username=$i password=pw$i]" >>"$WORK/users.csv"
 		echo "$i:$i:demo.zvonar:pw$i::" >>"$WORK/kamailio/db/subscriber"
 	done
-}
-
-wait_udp_port()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		ss -Hlun "sport = :$1" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 start_zvonar()
@@ -136,25 +113,6 @@ start_kamailio()
 		KAM_PID=
 		return 1
 	fi
-}
-
-# utime+stime (clock ticks) of a process and its direct children: Kamailio's workers are
-# children of the main process; zvonar's threads are already counted in its own stat.
-cpu_ticks()
-{
-	local pids="$1 $(ps -o pid= --ppid "$1" 2>/dev/null)" p t=0
-	for p in $pids; do
-		[ -r "/proc/$p/stat" ] || continue
-		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
-	done
-	echo "$t"
-}
-
-# Prints the named column of the last row of a sipp -trace_stat file.
-stat_col()
-{
-	awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
-		END { v = $c; sub(/^.*\t/, "", v); print v }' "$1"
 }
 
 # run_step SERVER PORT PID SCENARIO RATE SIPP_PORT: one sipp run at a fixed rate. The sipp port

@@ -230,7 +230,7 @@ void call_hangup_all(struct call_engine *ce, const char *cause)
 {
 	struct hmap_iter it;
 	struct hmap_node *n;
-	struct call *todo[256];
+	struct call *batch[256];
 	size_t k;
 
 	do { /* collect first: ending a call unlinks its dialogs from the table */
@@ -239,11 +239,11 @@ void call_hangup_all(struct call_engine *ce, const char *cause)
 		while ((n = hmap_iter_next(&it)) && k < 256) {
 			struct call_leg *leg = container_of(n, struct call_leg, node);
 			if (leg->is_a)
-				todo[k++] = obj_ref(leg->call);
+				batch[k++] = obj_ref(leg->call);
 		}
 		for (size_t i = 0; i < k; i++) {
-			end_one(todo[i], cause);
-			obj_unref(todo[i]);
+			end_one(batch[i], cause);
+			obj_unref(batch[i]);
 		}
 	} while (k);
 }
