@@ -15,7 +15,7 @@
 #include "media/media.h"
 
 static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const char *extra,
-		 const char *body, struct buf *out)
+		 const char *ctype, const char *body, struct buf *out)
 {
 	char branch[40];
 	struct sip_request_spec spec = {
@@ -28,7 +28,7 @@ static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const c
 		.call_id = leg->call_id,
 		.cseq = cseq,
 		.extra_hdrs = extra,
-		.content_type = body ? "message/sipfrag;version=2.0" : NULL,
+		.content_type = body ? ctype : NULL,
 		.body = body,
 		.body_len = body ? strlen(body) : 0,
 	};
@@ -37,7 +37,7 @@ static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const c
 }
 
 int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
-		     const char *body, sip_resp_fn *fn, void *arg)
+		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg)
 {
 	struct buf req;
 	int err;
@@ -45,7 +45,7 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 	if (!leg->remote_tag || !leg->remote_target)
 		return ENOENT;
 	buf_init(&req, SIP_MAX_MSG);
-	err = build(leg, m, ++leg->local_cseq, extra, body, &req);
+	err = build(leg, m, ++leg->local_cseq, extra, ctype, body, &req);
 	if (err) {
 		buf_free(&req);
 		return err;
@@ -55,7 +55,7 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 
 void call_send_bye(struct call_leg *leg)
 {
-	if (leg && call_leg_request(leg, SIP_BYE, leg->route, NULL, NULL, NULL) == 0)
+	if (leg && call_leg_request(leg, SIP_BYE, leg->route, NULL, NULL, NULL, NULL) == 0)
 		log_debug("call", "BYE sent to %s", leg->remote_target);
 }
 
@@ -65,7 +65,7 @@ void call_ack_b(struct call_leg *leg, uint32_t cseq)
 	struct buf ack;
 
 	buf_init(&ack, SIP_MAX_MSG);
-	if (build(leg, SIP_ACK, cseq, leg->route, NULL, &ack) == 0)
+	if (build(leg, SIP_ACK, cseq, leg->route, NULL, NULL, &ack) == 0)
 		sip_stack_send_raw(leg->call->ce->st, &leg->peer, ack.data, ack.len);
 	buf_free(&ack);
 }
@@ -134,6 +134,23 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 		 sdp_dir_name(sdp_dir_answer(info.dir)));
 }
 
+/* INFO (DTMF as application/dtmf-relay, or anything else) goes on to the other party as it
+ * came; converting it to RFC 4733 events needs the media engine to generate them. */
+static void relay_info(struct call *c, const struct call_leg *leg, const struct sip_msg *req)
+{
+	struct call_leg *other = c->state == CALL_ANSWERED ? other_leg(c, leg) : NULL;
+	char ctype[128];
+	char *body;
+
+	if (!other || !req->body.len || !str_copy(req->content_type, ctype, sizeof(ctype)) ||
+	    memchr(req->body.p, '\0', req->body.len))
+		return;
+	body = str_dup(req->body);
+	if (call_leg_request(other, SIP_INFO, other->route, ctype, body, NULL, NULL) == 0)
+		log_debug("call", "call %s: INFO relayed (%s)", c->uuid, ctype);
+	free(body);
+}
+
 bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 			 const struct sip_peer *from)
 {
@@ -157,7 +174,10 @@ bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const stru
 		on_reoffer(c, leg, tsx, req);
 	} else if (req->method == SIP_REFER) {
 		call_refer(c, leg, tsx, req);
-	} else if (req->method == SIP_INFO || req->method == SIP_OPTIONS || req->method == SIP_NOTIFY) {
+	} else if (req->method == SIP_INFO) {
+		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
+		relay_info(c, leg, req);
+	} else if (req->method == SIP_OPTIONS || req->method == SIP_NOTIFY) {
 		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
 	} else {
 		sip_tsx_reply(tsx, 501, NULL, "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER\r\n",

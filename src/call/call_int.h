@@ -107,7 +107,7 @@ void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const
 
 /* call_dialog.c */
 int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
-		     const char *body, sip_resp_fn *fn, void *arg);
+		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg);
 void call_send_bye(struct call_leg *leg);
 void call_ack_b(struct call_leg *leg, uint32_t cseq);
 

@@ -24,7 +24,7 @@ static void notify(struct call_leg *leg, uint16_t status, bool final)
 		 final ? "terminated;reason=noresource" : "active;expires=60",
 		 leg->route ? leg->route : "");
 	snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", status, sip_status_reason(status));
-	call_leg_request(leg, SIP_NOTIFY, extra, frag, NULL, NULL);
+	call_leg_request(leg, SIP_NOTIFY, extra, "message/sipfrag;version=2.0", frag, NULL, NULL);
 }
 
 static void xfer_failed(struct call *c, uint16_t status)

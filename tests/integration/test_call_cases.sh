@@ -86,6 +86,12 @@ wait "$UAS_hold"; zv_assert_eq 0 "$?" "the callee's call was not disturbed by th
 zv_assert_match 'INVITE re-offer from caller answered recvonly' "$(cat "$ZV_LOG")" "hold logged"
 cdr_has ' 200 +-> 201 +ANSWERED .*caller' "the held call has an ANSWERED CDR"
 
+# --- DTMF as SIP INFO reaches the callee ---
+uas info "$P1" "$M1" "-sn uas" -aa -trace_msg -message_file "$ZV_DIR/uas-info.msg"
+zv_assert_status 0 "the caller's INFO is answered" -- uac info call_uac_info 500
+wait "$UAS_info"; zv_assert_eq 0 "$?" "the callee's call completed"
+zv_assert_match 'Signal=5' "$(cat "$ZV_DIR/uas-info.msg")" "the INFO with Signal=5 reached the callee"
+
 # --- blind transfer: 201 answers and REFERs the caller to 202, who takes the call ---
 P3=$(zv_free_port)
 M3=$(zv_free_media_port)
