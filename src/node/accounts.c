@@ -175,3 +175,47 @@ int node_tenant_add(struct node *n, const char *name, const char *domain, int64_
 		*id = job.row.id;
 	return 0;
 }
+
+struct cid_job {
+	int64_t tenant_id;
+	const char *number, *cid;
+	int err;
+};
+
+static void cid_op(struct db *db, void *arg)
+{
+	struct cid_job *job = arg;
+	job->err = store_sip_user_set_caller_id(db, job->tenant_id, job->number, job->cid);
+}
+
+int node_extension_caller_id(struct node *n, const char *tenant, const char *number,
+			     const char *cid, char *err, size_t errlen)
+{
+	const struct dir_tenant *t = tenant_named(n, tenant, err, errlen);
+	const struct dir_user *u;
+	struct cid_job job = { .number = number, .cid = cid };
+	struct store_sip_user_row row;
+	int rc;
+
+	if (!t)
+		return ENOENT;
+	if (strlen(cid) >= sizeof(row.caller_id) || strspn(cid, "+0123456789") != strlen(cid)) {
+		snprintf(err, errlen, "a caller id is digits with an optional '+' (or '' to clear)");
+		return EINVAL;
+	}
+	job.tenant_id = t->row.id;
+	rc = store_run_sync(n->store, cid_op, &job);
+	if (!rc)
+		rc = job.err;
+	if (rc) {
+		snprintf(err, errlen, rc == ENOENT ? "no extension %s in %s" : "cannot store: %s",
+			 number, rc == ENOENT ? tenant : strerror(rc));
+		return rc;
+	}
+	if ((u = directory_user(n->dir, t->row.id, str_c(number)))) {
+		row = u->row;
+		memcpy(row.caller_id, cid, strlen(cid) + 1);
+		directory_put_user(n->dir, &row);
+	}
+	return 0;
+}

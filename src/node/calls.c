@@ -174,8 +174,12 @@ static void call_outbound(struct node *n, struct sip_tsx *tsx, const struct sip_
 		return;
 	}
 	const char *domain = tr->row.domain[0] ? tr->row.domain : tr->row.host;
-	const char *cid = route->caller_id[0] ? route->caller_id
-			  : tr->row.caller_id[0] ? tr->row.caller_id : caller->user;
+	/* the extension's own number first, then the route's, then the trunk's */
+	const struct dir_user *u = directory_user(n->dir, caller->tenant_id, str_c(caller->user));
+	const char *cid = u && u->row.caller_id[0] ? u->row.caller_id
+			  : route->caller_id[0]	      ? route->caller_id
+			  : tr->row.caller_id[0]	      ? tr->row.caller_id
+							      : caller->user;
 	size_t strip = (size_t)route->strip < strlen(dialed) ? (size_t)route->strip : 0;
 	snprintf(number, sizeof(number), "%s%s", route->prepend, dialed + strip);
 	snprintf(ruri, sizeof(ruri), "sip:%s@%s", number, domain);

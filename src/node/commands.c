@@ -209,6 +209,18 @@ static int cmd_extension_del(void *arg, int argc, char **argv, struct buf *out)
 	return 0;
 }
 
+static int cmd_extension_callerid(void *arg, int argc, char **argv, struct buf *out)
+{
+	char err[256];
+	if (argc != 2 && argc != 3)
+		return usage(out, "extension callerid <tenant> <number> [<caller id>]");
+	if (node_extension_caller_id(arg, argv[0], argv[1], argc == 3 ? argv[2] : "", err,
+				     sizeof(err)))
+		return buf_printf(out, "%s\n", err), 1;
+	buf_puts(out, "ok\n");
+	return 0;
+}
+
 struct user_list {
 	struct node *n;
 	struct buf *out;
@@ -219,9 +231,9 @@ static void user_line(const struct dir_user *u, void *arg)
 	struct user_list *l = arg;
 	struct sip_aor *aor = sip_location_find(l->n->loc, u->row.tenant_id, str_c(u->row.number));
 
-	buf_printf(l->out, "%-10s %-8s %u contact(s)  %s\n", u->row.number,
+	buf_printf(l->out, "%-10s %-8s %u contact(s)  %s%s%s\n", u->row.number,
 		   u->row.enabled ? "enabled" : "disabled", aor ? aor->ncontacts : 0,
-		   u->row.display_name);
+		   u->row.display_name, u->row.caller_id[0] ? " callerid=" : "", u->row.caller_id);
 }
 
 static int cmd_extension_list(void *arg, int argc, char **argv, struct buf *out)
@@ -288,6 +300,9 @@ const struct ctl_command node_commands[] = {
 	{ "extension add", "<tenant> <number> <password>", "add a SIP extension", cmd_extension_add },
 	{ "extension del", "<tenant> <number>", "delete an extension and its bindings",
 	  cmd_extension_del },
+	{ "extension callerid", "<tenant> <number> [<caller id>]",
+	  "the number it presents on trunk calls (none: the route's or trunk's)",
+	  cmd_extension_callerid },
 	{ "extension list", "<tenant>", "list a tenant's extensions", cmd_extension_list },
 	{ "trunk add", "<tenant> <name> <ip:port> [key=value...]",
 	  "add a SIP trunk (user= password= domain= register= expires= callerid= transport=)",

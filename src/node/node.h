@@ -135,6 +135,8 @@ int node_extension_add(struct node *n, const char *tenant, const char *number,
 		       const char *password, char *err, size_t errlen);
 int node_extension_del(struct node *n, const char *tenant, const char *number, char *err,
 		       size_t errlen);
+int node_extension_caller_id(struct node *n, const char *tenant, const char *number,
+			     const char *cid, char *err, size_t errlen);
 int node_tenant_add(struct node *n, const char *name, const char *domain, int64_t *id, char *err,
 		    size_t errlen);
 

@@ -8,13 +8,13 @@
 
 #define SIP_USER_COLS                                                                              \
 	"id, tenant_id, number, realm, ha1_md5, ha1_sha256, display_name, enabled, max_contacts, " \
-	"created_at"
+	"created_at, caller_id"
 
 static int sip_user_from_row(const struct db_row *row, struct store_sip_user_row *u)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 10)
+	if (row->ncols != 11)
 		return EPROTO;
 	u->id = c[0].i;
 	u->tenant_id = c[1].i;
@@ -25,7 +25,8 @@ static int sip_user_from_row(const struct db_row *row, struct store_sip_user_row
 	    db_value_copy(&c[3], u->realm, sizeof(u->realm)) ||
 	    db_value_copy(&c[4], u->ha1_md5, sizeof(u->ha1_md5)) ||
 	    db_value_copy(&c[5], u->ha1_sha256, sizeof(u->ha1_sha256)) ||
-	    db_value_copy(&c[6], u->display_name, sizeof(u->display_name)))
+	    db_value_copy(&c[6], u->display_name, sizeof(u->display_name)) ||
+	    db_value_copy(&c[10], u->caller_id, sizeof(u->caller_id)))
 		return EOVERFLOW;
 	return 0;
 }
@@ -45,7 +46,8 @@ static int sip_user_check(const struct store_sip_user_row *u)
 {
 	if (!memchr(u->number, '\0', sizeof(u->number)) ||
 	    !memchr(u->realm, '\0', sizeof(u->realm)) ||
-	    !memchr(u->display_name, '\0', sizeof(u->display_name)))
+	    !memchr(u->display_name, '\0', sizeof(u->display_name)) ||
+	    !memchr(u->caller_id, '\0', sizeof(u->caller_id)))
 		return EOVERFLOW;
 	if (!u->number[0] || !sip_user_hex(u->ha1_md5, 32) || !sip_user_hex(u->ha1_sha256, 64))
 		return EINVAL;
@@ -62,12 +64,13 @@ int store_sip_user_add(struct db *db, const struct store_sip_user_row *u)
 		DBV_INT(u->tenant_id),	   DBV_TEXT(u->number),	      DBV_TEXT(u->realm),
 		DBV_TEXT(u->ha1_md5),	   DBV_TEXT(u->ha1_sha256),   DBV_TEXT(u->display_name),
 		DBV_INT(u->enabled ? 1 : 0), DBV_INT(u->max_contacts), DBV_INT((int64_t)time(NULL)),
+		DBV_TEXT(u->caller_id),
 	};
 	return db_exec(db,
 		       "INSERT INTO sip_users (tenant_id, number, realm, ha1_md5, ha1_sha256, "
-		       "display_name, enabled, max_contacts, created_at) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		       p, 9);
+		       "display_name, enabled, max_contacts, created_at, caller_id) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       p, 10);
 }
 
 int store_sip_user_del(struct db *db, int64_t tenant_id, const char *number)
@@ -123,4 +126,16 @@ int store_sip_user_list(struct db *db, int64_t tenant_id, store_sip_user_fn *fn,
 			"SELECT " SIP_USER_COLS " FROM sip_users WHERE ? = 0 OR tenant_id = ? "
 			"ORDER BY tenant_id, number",
 			p, 2, sip_user_each, &ctx);
+}
+
+int store_sip_user_set_caller_id(struct db *db, int64_t tenant_id, const char *number,
+				 const char *caller_id)
+{
+	struct db_value p[] = { DBV_TEXT(caller_id), DBV_INT(tenant_id), DBV_TEXT(number) };
+	int rc = db_exec(db, "UPDATE sip_users SET caller_id = ? WHERE tenant_id = ? AND number = ?",
+			 p, 3);
+
+	if (!rc && db_changes(db) == 0)
+		rc = ENOENT;
+	return rc;
 }

@@ -18,6 +18,7 @@ struct store_sip_user_row {
 	bool enabled;
 	int max_contacts;   /* 0: the node's default */
 	int64_t created_at; /* Unix s; set by add */
+	char caller_id[64]; /* presented on calls out through a trunk; "" = route's or trunk's */
 };
 
 typedef int(store_sip_user_fn)(const struct store_sip_user_row *row, void *arg); /* non-zero stops */
@@ -25,6 +26,9 @@ typedef int(store_sip_user_fn)(const struct store_sip_user_row *row, void *arg);
 /* EEXIST on a duplicate (tenant, number); ENOENT when the tenant does not exist;
  * EINVAL for an empty number or a HA1 that is not lowercase hex of the right length. */
 int store_sip_user_add(struct db *db, const struct store_sip_user_row *row);
+/* ENOENT if there is no such user. */
+int store_sip_user_set_caller_id(struct db *db, int64_t tenant_id, const char *number,
+				 const char *caller_id);
 /* ENOENT if there is no such user. */
 int store_sip_user_del(struct db *db, int64_t tenant_id, const char *number);
 int store_sip_user_find(struct db *db, int64_t tenant_id, const char *number,

@@ -45,7 +45,8 @@ zv_assert_status 1 "register=yes without a password is refused" -- \
 # --- outbound call through a route ---
 zv_assert_eq ok "$(zv_ctl route add demo 8 prov strip=1 prepend=+7 2>&1)" "route add demo 8"
 zv_assert_match 'prefix 8 +-> prov +strip 1' "$(zv_ctl route list)" "route list"
-bg prov_uas -sf "$SC/provider_uas.xml" -p "$TRUNK" -mp "$TRUNK_MP"
+bg prov_uas -sf "$SC/provider_uas.xml" -p "$TRUNK" -mp "$TRUNK_MP" -trace_msg \
+	-message_file "$ZV_DIR/prov1.msg"
 zv_assert_status 0 "200 calls 89161234567 through the trunk and hangs up" -- \
 	bash -c "cd '$ZV_DIR' && timeout 60 sipp 127.0.0.1:$ZV_PORT -sf '$SC/call_uac.xml' -s 89161234567 \
 	-key caller 200 -au 200 -ap pw-200-secret -d 1500 -m 1 -nostdin -timeout 30s -i 127.0.0.1 \
@@ -55,6 +56,22 @@ zv_assert_eq 0 "$?" "the provider got +79161234567 from 74951112233, authenticat
 for i in $(seq 20); do zv_ctl show cdrs demo 1 | grep -q '+79161234567' && break; sleep 0.1; done
 zv_assert_match ' 200 +-> \+79161234567 +ANSWERED ' "$(zv_ctl show cdrs demo 1)" "an outbound ANSWERED CDR"
 zv_assert_match '"outbound",.*"prov","Dial"' "$(zv_ctl cdr export demo 1)" "the CDR names the trunk"
+zv_assert_match '^From: <sip:74951112233@provider\.test>' "$(cat "$ZV_DIR/prov1.msg")" \
+	"the provider sees the trunk's caller id"
+
+# --- the extension's own caller id wins over the trunk's ---
+zv_assert_eq ok "$(zv_ctl extension callerid demo 200 +74950000200 2>&1)" "extension callerid"
+zv_assert_match '^200 .*callerid=\+74950000200' "$(zv_ctl extension list demo)" "listed with the extension"
+zv_assert_status 1 "a caller id with letters is refused" -- zv_ctl extension callerid demo 200 abc
+bg prov_uas2 -sf "$SC/provider_uas.xml" -p "$TRUNK" -mp "$TRUNK_MP" -trace_msg \
+	-message_file "$ZV_DIR/prov2.msg"
+zv_assert_status 0 "a second outbound call" -- \
+	bash -c "cd '$ZV_DIR' && timeout 60 sipp 127.0.0.1:$ZV_PORT -sf '$SC/call_uac.xml' -s 89161234567 \
+	-key caller 200 -au 200 -ap pw-200-secret -d 500 -m 1 -nostdin -timeout 30s -i 127.0.0.1 \
+	-p $UAC -mp $UAC_MP >'$ZV_DIR/uac-out2.out' 2>&1"
+wait "$PID_prov_uas2"
+zv_assert_match '^From: <sip:\+74950000200@provider\.test>' "$(cat "$ZV_DIR/prov2.msg")" \
+	"the provider sees the extension's caller id"
 
 # --- inbound call to a DID ---
 zv_assert_eq ok "$(zv_ctl number add demo 5551000 201 prov 2>&1)" "number add 5551000 -> 201"
