@@ -31,12 +31,6 @@ declare -A PID PORT UAS_PID
 log() { echo "calls.sh: $*" >&2; }
 . "$BENCH_DIR/lib.sh"
 
-stop_pid()
-{
-	[ -n "${1:-}" ] || return 0
-	kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
-}
-
 cleanup()
 {
 	local s
@@ -46,20 +40,6 @@ cleanup()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# SIP and sipp media ports come from 20000-39999; zvonar's RTP pool is 40000-49999.
-free_port()
-{
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		if ! ss -Hltun "sport = :$p" | grep -q . && ! grep -qx "$p" "$WORK/ports" 2>/dev/null; then
-			echo "$p" >>"$WORK/ports"
-			echo "$p"
-			return
-		fi
-	done
-}
 
 # Users 2000-2999 (password pwN) are callers and callees: N calls N+500 (mod 1000), so no
 # callee has more than one call from one CSV pass. All register the UAS's port as contact.

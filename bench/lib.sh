@@ -42,3 +42,24 @@ stat_col()
 	awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
 		END { v = $c; sub(/^.*\t/, "", v); print v }' "$1"
 }
+
+stop_pid()
+{
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
+}
+
+# A port free for UDP and TCP from 20000-39999, never handed out twice in one run (zvonar's
+# RTP pool in the benches is 40000-49999, rtpengine's 50000-59999).
+free_port()
+{
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		if ! ss -Hltun "sport = :$p" | grep -q . && ! grep -qx "$p" "$WORK/ports" 2>/dev/null; then
+			echo "$p" >>"$WORK/ports"
+			echo "$p"
+			return
+		fi
+	done
+}

@@ -30,12 +30,6 @@ declare -A PID
 log() { echo "media.sh: $*" >&2; }
 . "$BENCH_DIR/lib.sh"
 
-stop_pid()
-{
-	[ -n "${1:-}" ] || return 0
-	kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
-}
-
 cleanup()
 {
 	local s
@@ -46,21 +40,6 @@ cleanup()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# SIP, sipp and generator ports from 20000-39999; zvonar's RTP pool is 40000-49999,
-# rtpengine's 50000-59999.
-free_port()
-{
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		if ! ss -Hltun "sport = :$p" | grep -q . && ! grep -qx "$p" "$WORK/ports" 2>/dev/null; then
-			echo "$p" >>"$WORK/ports"
-			echo "$p"
-			return
-		fi
-	done
-}
 
 # As in calls.sh: users 2000-2999 call N+500 (mod 1000); all register the UAS's port.
 write_users()

@@ -40,18 +40,6 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port()
-{
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		if ! ss -Hltun "sport = :$p" | grep -q .; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
 write_users()
 {
 	local i
