@@ -187,6 +187,21 @@ zv_check_log()
 	return 0
 }
 
+# zv_sipp_run SCENARIO USER PASSWORD [sipp options...]: one call of tests/sipp/SCENARIO.xml
+# from 127.0.0.1:$SIPP_PORT as USER, with digest credentials; sipp's exit status. Output in
+# $ZV_DIR/sipp-SCENARIO.{out,err}.
+zv_sipp_run()
+{
+	local sc=$1 user=$2 pass=$3
+	shift 3
+	(cd "$ZV_DIR" && timeout 60 sipp "127.0.0.1:$ZV_PORT" -sf "$ZV_ROOT/tests/sipp/$sc.xml" \
+		-s "$user" -au "$user" -ap "$pass" -m 1 -nostdin -timeout 20s \
+		-i 127.0.0.1 -p "$SIPP_PORT" -trace_err -error_file "$ZV_DIR/sipp-$sc.err" "$@" \
+		>>"$ZV_DIR/sipp-$sc.out" 2>&1)
+}
+
+zv_regs() { zv_ctl show registrations 2>&1; }
+
 zv_ctl() { "$ZV_BUILD/zvonarctl" -s "$ZV_CTL" "$@"; }
 
 # zv_assert_eq EXPECTED ACTUAL WHAT

@@ -41,29 +41,18 @@ zv_assert_status 1 "zvonarctl reports an unknown command" -- zv_ctl frobnicate
 zv_assert_match '^show registrations' "$(zv_ctl help)" "help lists the commands"
 
 SIPP_PORT=$(zv_free_port)
-sipp_run()
-{
-	local sc=$1 user=$2 pass=$3
-	shift 3
-	(cd "$ZV_DIR" && timeout 60 sipp "127.0.0.1:$ZV_PORT" -sf "$ZV_ROOT/tests/sipp/$sc.xml" \
-		-s "$user" -au "$user" -ap "$pass" -m 1 -nostdin -timeout 20s \
-		-i 127.0.0.1 -p "$SIPP_PORT" -trace_err -error_file "$ZV_DIR/sipp-$sc.err" "$@" \
-		>>"$ZV_DIR/sipp-$sc.out" 2>&1)
-}
-regs() { zv_ctl show registrations 2>&1; }
-
 # The demo tenant is the default one (requests to 127.0.0.1); acme is reached by its domain
 # only, so 200@demo registers here and acme's 200 is a different user with another secret.
 zv_assert_status 0 "REGISTER Expires 10 is refused with 423 and Min-Expires" -- \
-	sipp_run register_brief 200 demo-secret-200 -key expires 10
-zv_assert_no_match 'sip:200' "$(regs)" "a refused REGISTER binds nothing"
+	zv_sipp_run register_brief 200 demo-secret-200 -key expires 10
+zv_assert_no_match 'sip:200' "$(zv_regs)" "a refused REGISTER binds nothing"
 zv_assert_status 0 "REGISTER two contacts with Expires 999999: 200" -- \
-	sipp_run register_expires 200 demo-secret-200 -key expires 999999 -trace_logs
+	zv_sipp_run register_expires 200 demo-secret-200 -key expires 999999 -trace_logs
 zv_assert_match "granted: expires=3600" "$(cat "$ZV_DIR"/register_expires_*_logs.log 2>/dev/null)" \
 	"expires above reg_max_expires is granted as 3600"
-zv_assert_eq 2 "$(regs | grep -c '^demo  *200 ')" "both contacts of demo/200 are listed"
+zv_assert_eq 2 "$(zv_regs | grep -c '^demo  *200 ')" "both contacts of demo/200 are listed"
 zv_assert_status 1 "acme's secret does not register demo/200" -- \
-	sipp_run register_ok 200 acme-secret-200 -recv_timeout 3000
+	zv_sipp_run register_ok 200 acme-secret-200 -recv_timeout 3000
 zv_assert_match '^registered_contacts 2$' "$(zv_ctl show stats)" "show stats counts the contacts"
 zv_assert_match '^auth_ok [1-9]' "$(zv_ctl show stats)" "show stats counts authentications"
 zv_assert_match '^reg_max_expires 3600$' "$(zv_ctl show settings)" "show settings lists the values"
@@ -71,12 +60,12 @@ zv_assert_match '^reg_max_expires 3600$' "$(zv_ctl show settings)" "show setting
 # --- restart: the bindings and the extensions survive ---
 zv_restart -o demo=yes || zv_done
 zv_assert_no_match 'password' "$(cat "$ZV_LOG")" "a second start prints no passwords"
-zv_assert_eq 2 "$(regs | grep -c '^demo  *200 ')" "both contacts survive a restart"
+zv_assert_eq 2 "$(zv_regs | grep -c '^demo  *200 ')" "both contacts survive a restart"
 zv_assert_match '^200 ' "$(zv_ctl extension list acme)" "acme/200 survives a restart"
 
 # --- deleting an extension drops its bindings ---
 zv_assert_eq ok "$(zv_ctl extension del demo 200 2>&1)" "extension del demo 200"
-zv_assert_no_match '^demo  *200 ' "$(regs)" "its contacts are gone"
+zv_assert_no_match '^demo  *200 ' "$(zv_regs)" "its contacts are gone"
 zv_assert_status 1 "deleting it again says no such extension" -- zv_ctl extension del demo 200
 
 # --- reload through SIGHUP and zvonarctl; stop through zvonarctl ---
