@@ -3,7 +3,7 @@
 # Sources are found by wildcard: a new file in src/<dir>/ needs no edit here.
 # Unit tests: tests/unit/<dir>/test_<name>.c, each linked with libzvonar.a.
 
-PKGS     := openssl sqlite3 libsodium opus spandsp speexdsp
+PKGS     := openssl sqlite3 libsodium opus spandsp speexdsp jansson libmicrohttpd libcurl sndfile espeak-ng pocketsphinx
 CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2 -g
@@ -11,7 +11,7 @@ CFLAGS_W := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-protot
             -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 CFLAGS   += -std=c11 $(OPT) $(CFLAGS_W) -pthread $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lgsm -pthread -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lgsm -lstemmer -pthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -name main.c ! -path 'src/fuzz/*' | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
