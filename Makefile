@@ -3,7 +3,7 @@
 # Sources are found by wildcard: a new file in src/<dir>/ needs no edit here.
 # Unit tests: tests/unit/<dir>/test_<name>.c, each linked with libzvonar.a.
 
-PKGS     := openssl sqlite3 libsodium opus spandsp speexdsp jansson libmicrohttpd libcurl sndfile espeak-ng pocketsphinx
+PKGS     := openssl sqlite3 libsodium opus spandsp speexdsp jansson libmicrohttpd libcurl sndfile espeak-ng pocketsphinx zlib
 CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2 -g
