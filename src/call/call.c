@@ -212,7 +212,7 @@ void call_media_timeout(struct call_engine *ce, uint64_t relay_id)
 	}
 }
 
-static void end_one(struct call *c, const char *cause)
+void call_end_now(struct call *c, const char *cause)
 {
 	if (c->state == CALL_ANSWERED) {
 		call_send_bye(&c->a);
@@ -242,7 +242,7 @@ void call_hangup_all(struct call_engine *ce, const char *cause)
 				batch[k++] = obj_ref(leg->call);
 		}
 		for (size_t i = 0; i < k; i++) {
-			end_one(batch[i], cause);
+			call_end_now(batch[i], cause);
 			obj_unref(batch[i]);
 		}
 	} while (k);

@@ -80,6 +80,19 @@ void call_media_timeout(struct call_engine *ce, uint64_t relay_id);
 void call_hangup_all(struct call_engine *ce, const char *cause);
 
 size_t call_count(const struct call_engine *ce);
+
+/* A live call as the API shows it (call_info.c). Strings borrowed for the callback. */
+struct call_info {
+	const char *uuid, *state, *caller, *callee, *direction, *codec, *trunk;
+	int64_t tenant_id, start_at, answer_at; /* Unix ms; answer_at 0 = not answered */
+	uint64_t rx_pkts[2], tx_pkts[2];         /* relay counters, [0] caller side */
+	unsigned lost[2];
+};
+typedef void(call_info_fn)(const struct call_info *ci, void *arg);
+/* Every live call of tenant_id (0 = every tenant). */
+void call_foreach(struct call_engine *ce, int64_t tenant_id, call_info_fn *fn, void *arg);
+/* Hangs up the call with this uuid if it belongs to tenant_id (0 = any); ENOENT if none. */
+int call_hangup(struct call_engine *ce, int64_t tenant_id, const char *uuid, const char *cause);
 /* One line per call for `zvonarctl show calls`. */
 void call_list(const struct call_engine *ce, struct buf *out);
 

@@ -85,6 +85,8 @@ struct call_engine {
 struct call *call_new(struct call_engine *ce);
 /* Ends the call: CDR with disposition/cause/side, media closed, dialogs unlinked, freed later. */
 void call_end(struct call *c, const char *disposition, const char *cause, const char *side);
+/* Hangs up from our side: BYE to both when answered, else CANCEL forks and 503 to A. */
+void call_end_now(struct call *c, const char *cause);
 void call_leg_link(struct call_engine *ce, struct call_leg *leg);
 void call_leg_unlink(struct call_engine *ce, struct call_leg *leg);
 void call_leg_free(struct call_leg *leg);

@@ -59,6 +59,9 @@ const char *http_req_path(const struct http_req *r);
 const char *http_req_param(const struct http_req *r, const char *name);
 /* A query-string argument (decoded), or NULL. */
 const char *http_req_query(const struct http_req *r, const char *name);
+typedef void(http_query_fn)(const char *key, const char *value, void *arg);
+/* Every query-string argument in order (value NULL for a bare key). */
+void http_req_query_each(const struct http_req *r, http_query_fn *fn, void *arg);
 const char *http_req_header(const struct http_req *r, const char *name);
 const char *http_req_cookie(const struct http_req *r, const char *name);
 const char *http_req_body(const struct http_req *r, size_t *len);
@@ -81,10 +84,12 @@ void http_reply_error(struct http_req *r, unsigned status, const char *code, con
 struct http_ws;
 typedef void(http_ws_msg_fn)(struct http_ws *ws, const char *text, size_t len, void *arg);
 typedef void(http_ws_close_fn)(struct http_ws *ws, void *arg);
+typedef void(http_ws_open_fn)(struct http_ws *ws, void *arg);
 bool http_req_is_websocket(const struct http_req *r);
-/* Answers 101 and hands the connection to the ws object; on_close runs once at the end. */
-int http_ws_accept(struct http_req *r, http_ws_msg_fn *on_msg, http_ws_close_fn *on_close,
-		   void *arg);
+/* Answers 101; once upgraded, on_open gets the ws object; on_close runs once at the end
+ * (also when the upgrade failed, then without on_open before it). */
+int http_ws_accept(struct http_req *r, http_ws_open_fn *on_open, http_ws_msg_fn *on_msg,
+		   http_ws_close_fn *on_close, void *arg);
 /* Queues one text frame; EOVERFLOW when the peer reads too slowly (then it is closed). */
 int http_ws_send(struct http_ws *ws, const char *text, size_t len);
 void http_ws_close(struct http_ws *ws);

@@ -36,6 +36,26 @@ const char *http_req_query(const struct http_req *r, const char *name)
 	return r->c ? MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
+struct query_iter {
+	http_query_fn *fn;
+	void *arg;
+};
+
+static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct query_iter *it = cls;
+	it->fn(key, value, it->arg);
+	return MHD_YES;
+}
+
+void http_req_query_each(const struct http_req *r, http_query_fn *fn, void *arg)
+{
+	struct query_iter it = { fn, arg };
+	if (r->c)
+		MHD_get_connection_values(r->c, MHD_GET_ARGUMENT_KIND, query_one, &it);
+}
+
 const char *http_req_header(const struct http_req *r, const char *name)
 {
 	return r->c ? MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, name) : NULL;

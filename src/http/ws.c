@@ -33,6 +33,7 @@ struct http_ws {
 
 struct ws_pending { /* between the 101 and the upgrade handler */
 	struct loop *loop;
+	http_ws_open_fn *on_open;
 	http_ws_msg_fn *on_msg;
 	http_ws_close_fn *on_close;
 	void *arg;
@@ -179,6 +180,7 @@ static void on_upgraded(void *cls, struct MHD_Connection *c, void *con_cls, cons
 	ws->on_msg = p->on_msg;
 	ws->on_close = p->on_close;
 	ws->arg = p->arg;
+	http_ws_open_fn *on_open = p->on_open;
 	free(p);
 	buf_init(&ws->in, WS_MAX_MESSAGE + 16);
 	buf_init(&ws->out, WS_MAX_OUT);
@@ -193,12 +195,14 @@ static void on_upgraded(void *cls, struct MHD_Connection *c, void *con_cls, cons
 		ws_free(ws);
 		return;
 	}
+	if (on_open)
+		on_open(ws, ws->arg);
 	if (ws->in.len)
 		ws_io(sock, LOOP_READ, ws);
 }
 
-int http_ws_accept(struct http_req *r, http_ws_msg_fn *on_msg, http_ws_close_fn *on_close,
-		   void *arg)
+int http_ws_accept(struct http_req *r, http_ws_open_fn *on_open, http_ws_msg_fn *on_msg,
+		   http_ws_close_fn *on_close, void *arg)
 {
 	struct ws_pending *p;
 	struct MHD_Response *resp;
@@ -208,6 +212,7 @@ int http_ws_accept(struct http_req *r, http_ws_msg_fn *on_msg, http_ws_close_fn 
 		return EINVAL;
 	p = xcalloc(1, sizeof(*p));
 	p->loop = r->s->loop;
+	p->on_open = on_open;
 	p->on_msg = on_msg;
 	p->on_close = on_close;
 	p->arg = arg;

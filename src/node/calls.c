@@ -52,12 +52,18 @@ static void submit_row(struct node *n, store_op_fn *op, const struct store_cdr_r
 
 static void on_journal(const struct store_cdr_row *row, void *arg)
 {
-	submit_row(arg, journal_op, row);
+	struct node *n = arg;
+
+	submit_row(n, journal_op, row);
+	if (!row->answer_at)
+		n->calls_started++;
+	node_api_call_event(n, row->answer_at ? "call.answered" : "call.ringing", row);
 }
 
 static void on_cdr(const struct store_cdr_row *row, void *arg)
 {
 	submit_row(arg, cdr_op, row);
+	node_api_call_event(arg, "call.ended", row);
 }
 
 static void on_media_event(uint64_t relay_id, enum media_event ev, void *arg)

@@ -5,12 +5,21 @@
 #include "core/rand.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "api/api.h"
 
 int node_demo_create(struct node *n)
 {
 	char err[256], password[17];
 	int rc;
 
+	bool created = false;
+
+	if (n->api && !api_bootstrap_operator(n->api, password, sizeof(password), &created) &&
+	    created) {
+		printf("zvonar: first start: platform operator login admin  password %s "
+		       "(shown only now)\n", password);
+		fflush(stdout);
+	}
 	if (!n->set.demo || directory_tenant_count(n->dir) > 0)
 		return 0;
 	rc = node_tenant_add(n, "demo", "demo.zvonar", NULL, err, sizeof(err));
@@ -31,6 +40,10 @@ int node_demo_create(struct node *n)
 		}
 		printf("zvonar:   extension %s  password %s\n", number, password);
 	}
+	const struct dir_tenant *t = directory_tenant_by_name(n->dir, "demo");
+	if (n->api && t && !api_bootstrap_owner(n->api, t->row.id, "owner@demo", password,
+						sizeof(password)))
+		printf("zvonar:   web/API login owner@demo  password %s\n", password);
 	fflush(stdout);
 	return 0;
 }

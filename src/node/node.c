@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "api/api.h"
 #include "node/trunks.h"
 #include "sip/auth.h"
 #include "sip/flood.h"
@@ -120,7 +121,7 @@ static int open_store(struct node *n)
 		log_error("store", "loading tenants and extensions: %s", strerror(rc));
 		return rc;
 	}
-	return node_demo_create(n);
+	return 0;
 }
 
 static int open_sip(struct node *n)
@@ -201,15 +202,17 @@ int node_open(struct node *n)
 		return err;
 	if ((err = open_store(n)) || (err = open_sip(n)))
 		return err;
+	if ((err = node_api_open(n)) || (err = node_demo_create(n)))
+		return err;
 	if ((err = ctl_open(&n->ctl, n->loop, n->set.ctl_socket, node_commands, n))) {
 		log_error("node", "control socket %s: %s", n->set.ctl_socket, strerror(err));
 		return err;
 	}
 	loop_timer_start(n->loop, &n->gc, GC_INTERVAL_MS, on_gc, n);
 	log_notice("node", "ready: %zu tenant(s), %zu extension(s), %u registered contact(s); "
-			   "control socket %s",
+			   "control socket %s; API port %u",
 		   directory_tenant_count(n->dir), directory_user_count(n->dir),
-		   sip_location_count(n->loc), n->set.ctl_socket);
+		   sip_location_count(n->loc), n->set.ctl_socket, n->api ? api_port(n->api) : 0);
 	return 0;
 }
 
@@ -265,6 +268,7 @@ int node_reload(struct node *n, char *err, size_t errlen)
 
 void node_close(struct node *n)
 {
+	n->api_detached = true; /* replies still owed are sent, but touch nothing below */
 	timer_cancel(&n->gc);
 	ctl_close(n->ctl);
 	timer_cancel(&n->stop_poll);
@@ -280,6 +284,7 @@ void node_close(struct node *n)
 	sip_flood_destroy(n->flood);
 	if (n->store)
 		store_close(n->store);
+	node_api_close(n); /* after the store: its completions hold API requests */
 	directory_destroy(n->dir);
 	if (n->sigfd >= 0) {
 		loop_fd_del(n->loop, n->sigfd);

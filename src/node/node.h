@@ -16,7 +16,10 @@
 #include "sip/msg.h"
 #include "sip/transport.h"
 
+struct api;
 struct call_engine;
+struct sip_contact;
+struct store_cdr_row;
 struct ctl;
 struct dir_tenant;
 struct dir_user;
@@ -32,9 +35,14 @@ struct sip_stack;
 struct sip_tsx;
 struct store;
 
+/* Requests counted by method for metrics; the last slot is every other method. */
+enum { NODE_SIP_METHODS = 11 };
+extern const char *const node_sip_method_names[NODE_SIP_METHODS];
+
 struct node_stats {
 	uint64_t flood_dropped, banned_dropped, challenges, auth_ok, auth_failed, forbidden;
 	uint64_t registers_ok, options_answered, pings_sent, pings_failed;
+	uint64_t requests[NODE_SIP_METHODS];
 };
 
 struct node {
@@ -55,6 +63,9 @@ struct node {
 	struct media_engine *media;  /* owned */
 	struct call_engine *calls;   /* owned */
 	struct node_trunks *trunks;  /* owned */
+	struct api *api;             /* owned */
+	bool api_detached;           /* shutting down: API callbacks no longer reach the node */
+	uint64_t calls_started;
 	struct timer heartbeat, stop_poll;
 	uint64_t stop_deadline_ms;
 	struct timer gc;
@@ -126,6 +137,12 @@ ctl_cmd_fn node_cmd_route_add, node_cmd_route_del, node_cmd_route_list;
 struct node_trunk;
 void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
 		       const struct sip_peer *from, const struct node_trunk *trunk);
+
+/* node/api_host.c: the REST API with the node as its host; events of calls and phones. */
+int node_api_open(struct node *n);
+void node_api_close(struct node *n);
+void node_api_call_event(struct node *n, const char *type, const struct store_cdr_row *r);
+void node_api_registration_event(struct node *n, const char *what, const struct sip_contact *c);
 
 /* node/demo.c: the demo tenant with extensions 100-102 on a first start. */
 int node_demo_create(struct node *n);

@@ -66,7 +66,10 @@ void node_regstore_change(enum sip_location_change what, const struct sip_contac
 {
 	struct node *n = arg;
 	struct reg_write *w = xcalloc(1, sizeof(*w));
+	static const char *const names[] = { "added", "refreshed", "removed", "expired" };
 
+	if (what != SIP_LOC_REFRESHED)
+		node_api_registration_event(n, names[what], c);
 	w->del = what == SIP_LOC_REMOVED || what == SIP_LOC_EXPIRED;
 	if (!fill_row(&w->row, c)) {
 		log_warn("registrar", "binding of %s too long to persist; kept in memory only",

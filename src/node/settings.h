@@ -14,6 +14,9 @@ struct settings {
 	char *tls_cert, *tls_key, *tls_ca;
 	char *http_listen;
 	int http_port;
+	bool http_tls;
+	int http_max_body;
+	int login_session_ttl, login_fail_limit, login_lock_time, login_ip_rate;
 	int rtp_port_min, rtp_port_max;
 	char *rtp_bind, *media_ip;
 	int media_threads, rtp_timeout, call_no_answer, call_max_duration;

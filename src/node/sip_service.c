@@ -193,6 +193,23 @@ static void serve_authenticated(struct node *n, struct sip_tsx *tsx, const struc
 	}
 }
 
+const char *const node_sip_method_names[NODE_SIP_METHODS] = {
+	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "INFO", "UPDATE", "REFER",
+	"NOTIFY", "other",
+};
+
+static void count_method(struct node *n, enum sip_method m)
+{
+	static const enum sip_method slot[] = { SIP_INVITE, SIP_ACK, SIP_BYE, SIP_CANCEL,
+						 SIP_REGISTER, SIP_OPTIONS, SIP_INFO, SIP_UPDATE,
+						 SIP_REFER, SIP_NOTIFY };
+	int i = 0;
+
+	while (i < NODE_SIP_METHODS - 1 && slot[i] != m)
+		i++;
+	n->stats.requests[i]++;
+}
+
 void node_sip_request(struct sip_stack *st, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from, void *arg)
 {
@@ -210,6 +227,7 @@ void node_sip_request(struct sip_stack *st, struct sip_tsx *tsx, const struct si
 			  sa_str(&from->addr, src, sizeof(src)), sip_proto_name(from->proto),
 			  (unsigned)req->cseq.num, STR_FMT(req->call_id));
 	}
+	count_method(n, req->method);
 	/* Inside a dialog of a call (the ACK of our 2xx has no transaction): the call's. */
 	if ((!tsx || req->to.has_tag) && n->calls && call_dialog_request(n->calls, tsx, req, from))
 		return;

@@ -103,6 +103,7 @@ int sip_request_build(struct sip_stack *st, struct buf *out, const struct sip_re
 struct sip_stack_stats {
 	uint64_t requests_in, responses_out, retrans_absorbed, retrans_sent, parse_errors,
 		tsx_timeouts;
+	uint64_t responses_by_class[7]; /* [status / 100] of responses sent */
 	size_t server_tsx, client_tsx;
 };
 void sip_stack_stats(const struct sip_stack *st, struct sip_stack_stats *out);

@@ -111,6 +111,7 @@ int sip_tsx_reply(struct sip_tsx *tsx, uint16_t status, const char *reason, cons
 	timer_cancel(&tsx->t_trying);
 	err = stack_send(st, &tsx->dest, tsx->out.data, tsx->out.len);
 	st->stats.responses_out++;
+	st->stats.responses_by_class[status / 100]++;
 	server_advance(tsx, status);
 	return err;
 }

@@ -1,5 +1,6 @@
 /* The cdrs and calls_open tables: journal, finish, reconcile after a crash, list. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store/cdrs.h"
@@ -115,6 +116,16 @@ int store_cdr_list(struct db *db, int64_t tenant_id, unsigned limit, store_cdr_f
 			"SELECT " CDR_COLS " FROM cdrs WHERE (? = 0 OR tenant_id = ?) "
 			"ORDER BY start_at DESC, id DESC LIMIT ?",
 			p, 3, list_row, &ctx);
+}
+
+int store_cdr_select(struct db *db, const char *where, const struct db_value *p, size_t np,
+		     store_cdr_fn *fn, void *arg)
+{
+	struct list_ctx ctx = { fn, arg };
+	char sql[2048];
+
+	snprintf(sql, sizeof(sql), "SELECT " CDR_COLS " FROM cdrs WHERE %s", where);
+	return db_query(db, sql, p, np, list_row, &ctx);
 }
 
 int store_calls_reconcile(struct db *db, int64_t *count)

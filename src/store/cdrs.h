@@ -8,9 +8,11 @@
 #ifndef STORE_CDRS_H
 #define STORE_CDRS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
+struct db_value;
 
 struct store_cdr_row {
 	int64_t id; /* set by the database */
@@ -41,6 +43,9 @@ int store_calls_reconcile(struct db *db, int64_t *count);
 int store_calls_heartbeat(struct db *db, int64_t now_ms);
 /* Newest first; tenant_id 0 = every tenant; at most limit rows. */
 int store_cdr_list(struct db *db, int64_t tenant_id, unsigned limit, store_cdr_fn *fn, void *arg);
+/* CDRs matching a WHERE clause (with ORDER BY/LIMIT if wanted) built by the caller. */
+int store_cdr_select(struct db *db, const char *where, const struct db_value *p, size_t np,
+		     store_cdr_fn *fn, void *arg);
 
 /* Seconds from a to b rounded up, as billing counts them; 0 when b <= a. */
 int64_t store_cdr_seconds(int64_t from_ms, int64_t to_ms);

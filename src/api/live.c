@@ -1,0 +1,97 @@
+/* Live state the node keeps in memory: calls (list, hang up, click-to-call) and registrations. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_int.h"
+
+static void calls_list_live(struct api_ctx *c)
+{
+	struct api_host *h = &c->api->host;
+
+	c->result = json_pack("{s:o}", "items", h->calls_list ? h->calls_list(h->arg, c->scope)
+								: json_array());
+	c->status = 200;
+	api_reply(c);
+}
+
+static void start(struct http_req *r, void *arg, const char *perm, enum api_action act,
+		  api_live_fn *fn)
+{
+	struct api_ctx *c = api_ctx_new(arg, r);
+	if (!c)
+		return;
+	c->perm = perm;
+	c->act = act;
+	c->live_fn = fn;
+	api_run(c);
+}
+
+void api_live_calls_list(struct http_req *r, void *arg)
+{
+	start(r, arg, "calls", ACT_LIST, calls_list_live);
+}
+
+static void hangup_live(struct api_ctx *c)
+{
+	struct api_host *h = &c->api->host;
+	const char *id = http_req_param(c->r, "id");
+
+	if (!h->call_hangup || h->call_hangup(h->arg, c->scope, id))
+		api_fail(c, 404, "not_found", "no live call %.64s", id);
+	else
+		c->status = 204;
+	api_reply(c);
+}
+
+void api_live_calls_hangup(struct http_req *r, void *arg)
+{
+	start(r, arg, "calls", ACT_DELETE, hangup_live);
+}
+
+static void originate_live(struct api_ctx *c)
+{
+	struct api_host *h = &c->api->host;
+	const char *ext, *to, *cid;
+	char id[64], err[256] = "";
+
+	if (!c->body) {
+		api_fail(c, 400, "bad_json", "send {\"extension\": ..., \"to\": ...}");
+	} else if (api_json_str(c, c->body, "extension", true, 63, &ext) &&
+		   api_json_str(c, c->body, "to", true, 63, &to) &&
+		   api_json_str(c, c->body, "caller_id", false, 63, &cid)) {
+		if (!c->scope)
+			api_fail(c, 400, "missing_tenant", "name the tenant: ?tenant_id=");
+		else if (json_object_size(c->body) > 2u + (cid != NULL))
+			api_fail(c, 400, "unknown_field", "only extension, to, caller_id");
+		else if (!h->call_originate ||
+			 h->call_originate(h->arg, c->scope, ext, to, cid, id, sizeof(id), err,
+					   sizeof(err)))
+			api_fail(c, 422, "cannot_call", "%s", err[0] ? err : "calls are not available");
+		else {
+			c->status = 202;
+			c->result = json_pack("{s:s,s:s,s:s}", "id", id, "extension", ext, "to", to);
+		}
+	}
+	api_reply(c);
+}
+
+void api_live_calls_originate(struct http_req *r, void *arg)
+{
+	start(r, arg, "calls", ACT_CREATE, originate_live);
+}
+
+static void registrations_live(struct api_ctx *c)
+{
+	struct api_host *h = &c->api->host;
+
+	c->result = json_pack("{s:o}", "items",
+			      h->registrations_list ? h->registrations_list(h->arg, c->scope)
+						    : json_array());
+	c->status = 200;
+	api_reply(c);
+}
+
+void api_live_registrations(struct http_req *r, void *arg)
+{
+	start(r, arg, "registrations", ACT_LIST, registrations_live);
+}
