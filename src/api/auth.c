@@ -131,6 +131,10 @@ static void login_finish_op(struct db *db, void *arg)
 		api_audit(db, c, 0, "login.failed", "user", l->login, NULL, NULL);
 		return;
 	}
+	if (!l->ok && l->locked) { /* still locked: counted nowhere, refused */
+		api_audit(db, c, l->tenant_id, "login.refused_locked", "user", l->login, NULL, NULL);
+		return;
+	}
 	if (!l->ok) {
 		bool lock = l->failed + 1 >= a->cfg.login_fail_limit;
 		struct db_value p[3] = { DBV_INT(lock ? now + a->cfg.login_lock_s * 1000LL : 0),

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "store/store.h"
 
 static void calls_list_live(struct api_ctx *c)
 {
@@ -31,16 +32,30 @@ void api_live_calls_list(struct http_req *r, void *arg)
 	start(r, arg, "calls", ACT_LIST, calls_list_live);
 }
 
+static void hangup_audit_op(struct db *db, void *arg)
+{
+	struct api_ctx *c = arg;
+	api_audit(db, c, c->scope, "hangup", "call", http_req_param(c->r, "id"), NULL, NULL);
+}
+
+static void hangup_audit_done(void *arg)
+{
+	api_reply(arg);
+}
+
 static void hangup_live(struct api_ctx *c)
 {
 	struct api_host *h = &c->api->host;
 	const char *id = http_req_param(c->r, "id");
 
-	if (!h->call_hangup || h->call_hangup(h->arg, c->scope, id))
+	if (!h->call_hangup || h->call_hangup(h->arg, c->scope, id)) {
 		api_fail(c, 404, "not_found", "no live call %.64s", id);
-	else
-		c->status = 204;
-	api_reply(c);
+		api_reply(c);
+		return;
+	}
+	c->status = 204;
+	if (store_submit(c->api->store, hangup_audit_op, hangup_audit_done, c))
+		api_reply(c);
 }
 
 void api_live_calls_hangup(struct http_req *r, void *arg)

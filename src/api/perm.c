@@ -21,7 +21,7 @@ struct perm_row {
 
 static const struct perm_row perms[] = {
 	/*                 readonly  agent   supervisor  admin    owner */
-	{ "tenants",      { G,       G,      G,          G,       G | U } },
+	{ "tenants",      { L | G,   L | G,  L | G,      L | G,   L | G | U } },
 	{ "users",        { L | G,   0,      L | G,      L|G|C|U, L|G|C|U } },
 	{ "extensions",   { L | G,   0,      L | G,      ALL,     ALL } },
 	{ "trunks",       { L | G,   0,      L | G,      ALL,     ALL } },

@@ -20,6 +20,7 @@ struct http_server {
 	void *arg;
 	size_t max_body;
 	uint16_t port;
+	bool kick_pending; /* an MHD_run is deferred to serve resumed connections */
 	char *cert_pem, *key_pem; /* owned; MHD reads them while running */
 	struct http_req *pending; /* suspended requests awaiting a reply (list) */
 	struct http_stats stats;

@@ -176,6 +176,24 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	return MHD_YES;
 }
 
+static void run_mhd(struct http_server *s);
+
+static void on_kick(void *arg)
+{
+	struct http_server *s = arg;
+	s->kick_pending = false;
+	run_mhd(s);
+}
+
+/* A resumed connection is only served by the next MHD_run: make it now, not at the tick. */
+static void server_kick(struct http_server *s)
+{
+	if (s->kick_pending)
+		return;
+	s->kick_pending = true;
+	loop_defer(s->loop, on_kick, s);
+}
+
 /* Called by http_reply once the response exists: a suspended connection wakes up. */
 void http_req_finish_reply(struct http_req *r, struct MHD_Response *resp, unsigned status)
 {
@@ -193,6 +211,7 @@ void http_req_finish_reply(struct http_req *r, struct MHD_Response *resp, unsign
 	if (r->prevp) {
 		pending_unlink(r);
 		MHD_resume_connection(r->c);
+		server_kick(r->s);
 	}
 }
 
@@ -213,8 +232,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	req_free(r);
 }
-
-static void run_mhd(struct http_server *s);
 
 static void on_tick(void *arg)
 {

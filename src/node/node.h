@@ -133,6 +133,9 @@ ctl_cmd_fn node_cmd_trunk_add, node_cmd_trunk_del, node_cmd_trunk_list;
 ctl_cmd_fn node_cmd_number_add, node_cmd_number_del, node_cmd_number_list;
 ctl_cmd_fn node_cmd_route_add, node_cmd_route_del, node_cmd_route_list;
 
+/* node/api_commands.c: zvonarctl audit verify, user password, user owner. */
+ctl_cmd_fn node_cmd_audit_verify, node_cmd_user_password, node_cmd_user_owner;
+
 /* node/calls.c, trunks: a call the provider sends us, and ours to it. */
 struct node_trunk;
 void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,

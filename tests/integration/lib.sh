@@ -85,7 +85,7 @@ EOF
 	echo "$port"
 }
 
-# zv_start [-o key=value]...: a server in a fresh data dir; exports ZV_PORT ZV_CTL ZV_DIR
+# zv_start [-o key=value]...: a server in a fresh data dir; exports ZV_PORT ZV_HTTP ZV_CTL ZV_DIR
 # ZV_LOG ZV_PID. Returns 1 (and counts a failure) when it does not log "ready" within 15 s.
 zv_start()
 {
@@ -98,12 +98,13 @@ zv_start()
 		ZV_DIR=$(mktemp -d /tmp/zvtest.XXXXXX)
 		ZV_DIRS+=("$ZV_DIR")
 		ZV_PORT=$(zv_free_port) || return 1
+		ZV_HTTP=$(zv_free_port) || return 1
 	fi
 	ZV_CTL=$ZV_DIR/zvonar.ctl
 	ZV_LOG=$ZV_DIR/zvonar.log
-	export ZV_PORT ZV_CTL ZV_DIR ZV_LOG
+	export ZV_PORT ZV_HTTP ZV_CTL ZV_DIR ZV_LOG
 	"$ZV_BUILD/zvonar" -o data_dir="$ZV_DIR" -o sip_port="$ZV_PORT" -o ctl_socket="$ZV_CTL" \
-		-o sip_listen=127.0.0.1 -o http_port="$(zv_free_port)" -o demo=no \
+		-o sip_listen=127.0.0.1 -o http_port="$ZV_HTTP" -o demo=no \
 		-o sip_flood_rate=0 -o log_level=info "$@" >"$ZV_LOG" 2>&1 &
 	ZV_PID=$!
 	export ZV_PID
