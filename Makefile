@@ -18,8 +18,6 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 # Numbered SQL migrations are compiled in as C (see src/store/migrations.h).
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 OBJ      += $(BUILD)/gen/migrations.o
-# The OpenAPI document is compiled in too (served at /api/v1/openapi.json).
-OBJ      += $(BUILD)/gen/openapi.o
 LIB      := $(BUILD)/libzvonar.a
 UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -34,13 +32,6 @@ $(BUILD)/%.o: %.c
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/gen/openapi.c: src/api/openapi.json scripts/embed-text.sh
-	@mkdir -p $(dir $@)
-	scripts/embed-text.sh api_openapi_json src/api/openapi.json > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/gen/openapi.o: $(BUILD)/gen/openapi.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

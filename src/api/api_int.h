@@ -136,7 +136,6 @@ void api_limits_failed(struct api *a, const char *ip);
 
 /* live.c: calls and registrations held in memory by the node */
 void api_live_calls_list(struct http_req *r, void *arg);
-void api_live_calls_originate(struct http_req *r, void *arg);
 void api_live_calls_hangup(struct http_req *r, void *arg);
 void api_live_registrations(struct http_req *r, void *arg);
 
@@ -149,6 +148,13 @@ void api_webhooks_deliveries(struct http_req *r, void *arg);
 /* metrics.c, openapi.c */
 void api_metrics_route(struct http_req *r, void *arg);
 void api_openapi_route(struct http_req *r, void *arg);
+struct api_route_doc {
+	const char *method, *path, *summary;
+	const char *body; /* request schema name, or NULL */
+	bool auth;
+};
+extern const struct api_route_doc api_route_docs[]; /* NULL-method terminated */
+json_t *api_openapi_build(void);
 extern const struct http_route api_routes[];
 
 #endif

@@ -63,38 +63,6 @@ void api_live_calls_hangup(struct http_req *r, void *arg)
 	start(r, arg, "calls", ACT_DELETE, hangup_live);
 }
 
-static void originate_live(struct api_ctx *c)
-{
-	struct api_host *h = &c->api->host;
-	const char *ext, *to, *cid;
-	char id[64], err[256] = "";
-
-	if (!c->body) {
-		api_fail(c, 400, "bad_json", "send {\"extension\": ..., \"to\": ...}");
-	} else if (api_json_str(c, c->body, "extension", true, 63, &ext) &&
-		   api_json_str(c, c->body, "to", true, 63, &to) &&
-		   api_json_str(c, c->body, "caller_id", false, 63, &cid)) {
-		if (!c->scope)
-			api_fail(c, 400, "missing_tenant", "name the tenant: ?tenant_id=");
-		else if (json_object_size(c->body) > 2u + (cid != NULL))
-			api_fail(c, 400, "unknown_field", "only extension, to, caller_id");
-		else if (!h->call_originate ||
-			 h->call_originate(h->arg, c->scope, ext, to, cid, id, sizeof(id), err,
-					   sizeof(err)))
-			api_fail(c, 422, "cannot_call", "%s", err[0] ? err : "calls are not available");
-		else {
-			c->status = 202;
-			c->result = json_pack("{s:s,s:s,s:s}", "id", id, "extension", ext, "to", to);
-		}
-	}
-	api_reply(c);
-}
-
-void api_live_calls_originate(struct http_req *r, void *arg)
-{
-	start(r, arg, "calls", ACT_CREATE, originate_live);
-}
-
 static void registrations_live(struct api_ctx *c)
 {
 	struct api_host *h = &c->api->host;

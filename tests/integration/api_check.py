@@ -2,6 +2,8 @@
 """REST API checks against a running zvonar: tenants, roles and the isolation matrix, logins,
 tokens, bad input. Usage: api_check.py BASE_URL OPERATOR_PASSWORD STATE_FILE
 Writes what later shell steps need (tokens, ids) as KEY=VALUE lines to STATE_FILE."""
+import json
+import os
 import sys
 
 from api_client import Api, STATUSES, check, fail, ok
@@ -250,6 +252,27 @@ def bad_input(tok):
     check(st == 400, "deeply nested JSON: %s" % st)
 
 
+def openapi(op):
+    """The served document is the checked-in docs/api/openapi.json, and every operation it
+    names is routed (an {id} that does not exist answers 404 for the object, not the route)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../docs/api/openapi.json")
+    st, served, _ = api.call("GET", "/api/v1/openapi.json")
+    check(st == 200 and served == json.load(open(path)),
+          "the served OpenAPI document equals docs/api/openapi.json (regenerate it with "
+          "curl .../api/v1/openapi.json | python3 -m json.tool)")
+    n = 0
+    for p, ops in (served or {}).get("paths", {}).items():
+        for method in ops:
+            url = p.replace("{id}", "999999")
+            raw = "{}" if method in ("post", "patch") else None
+            st, body, _ = api.call(method.upper(), url, op, raw=raw)
+            msg = body.get("error", {}).get("message", "") if isinstance(body, dict) else ""
+            n += 1
+            if st == 405 or (st == 404 and msg.startswith("no such resource")):
+                fail("documented %s %s is not routed: %s %s" % (method, p, st, msg))
+    check(n > 40, "%d documented operations all answer" % n)
+
+
 def lockout():
     bad = 0
     for i in range(5):
@@ -269,6 +292,7 @@ def main():
     roles_rules(tokens, tenants)
     tokens_rules(tokens)
     bad_input(tokens[("demo", "admin")])
+    openapi(op)
     lockout()
     with open(STATE, "w") as f:
         f.write("OP_TOKEN=%s\nADMIN_TOKEN=%s\nOTHER_TOKEN=%s\nDEMO_ID=%d\nOTHER_ID=%d\n" %
