@@ -143,7 +143,7 @@ static bool check_ref(struct db *db, struct api_ctx *c, const struct api_field *
 	struct db_value p[2] = { DBV_INT(json_integer_value(v)), DBV_INT(tenant) };
 	int64_t one;
 
-	if (!f->ref || json_is_null(v))
+	if (!f->ref || json_is_null(v) || !db)
 		return true;
 	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = ? AND tenant_id = ?", f->ref);
 	if (db_query_int(db, sql, p, 2, &one) == 0)
@@ -168,7 +168,7 @@ static bool check_field(struct db *db, struct api_ctx *c, const struct api_field
 }
 
 /* The body as a row to write: known, writable, well-typed fields only. */
-static json_t *body_row(struct db *db, struct api_ctx *c, bool create, int64_t tenant)
+json_t *api_res_body_row(struct db *db, struct api_ctx *c, bool create, int64_t tenant)
 {
 	const char *key;
 	json_t *v, *row = json_object();
@@ -314,7 +314,7 @@ static void db_create(struct db *db, struct api_ctx *c)
 	json_t *row, *after;
 	int rc;
 
-	if (tenant < 0 || !(row = body_row(db, c, true, tenant)))
+	if (tenant < 0 || !(row = api_res_body_row(db, c, true, tenant)))
 		return;
 	if (c->res->prepare && !c->res->prepare(db, c, row, true)) {
 		json_decref(row);
@@ -354,7 +354,7 @@ static void db_update(struct db *db, struct api_ctx *c)
 		api_fail(c, 404, "not_found", "no %s %lld", c->res->object, (long long)c->id);
 		return;
 	}
-	if (!(row = body_row(db, c, false, row_tenant(c->res, before))) ||
+	if (!(row = api_res_body_row(db, c, false, row_tenant(c->res, before))) ||
 	    (c->res->prepare && !c->res->prepare(db, c, row, false))) {
 		json_decref(row);
 		json_decref(before);

@@ -72,6 +72,10 @@ void api_res_delete(struct http_req *r, void *arg);
 /* Store thread: the row of res with this id inside scope (0 = any), as JSON; NULL if none. */
 json_t *api_res_load(struct db *db, const struct api_resource *res, int64_t id, int64_t scope);
 
+/* c->body checked against c->res: the row to write, or NULL after api_fail. Without db the
+ * references to other rows are not looked up (the fuzzer). */
+json_t *api_res_body_row(struct db *db, struct api_ctx *c, bool create, int64_t tenant);
+
 /* Store thread: rows of a SELECT of res's shown columns appended to array. */
 int api_res_rows(struct db *db, const struct api_resource *res, const char *sql,
 		 const struct db_value *p, size_t np, json_t *array);
