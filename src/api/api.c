@@ -37,6 +37,7 @@ static void ctx_free(struct api_ctx *c)
 	json_decref(c->body);
 	json_decref(c->query);
 	json_decref(c->result);
+	buf_free(&c->text);
 	if (c->extra_free)
 		c->extra_free(c->extra);
 	free(c->token);
@@ -55,6 +56,8 @@ void api_reply(struct api_ctx *c)
 	if (c->status >= 400 || !c->status)
 		http_reply_error(c->r, c->status ? c->status : 500, c->code[0] ? c->code : "internal",
 				 "%s", c->msg[0] ? c->msg : "no reply was made");
+	else if (c->text.len)
+		http_reply_json_text(c->r, c->status, c->text.data, c->text.len);
 	else if (c->status == 204 || !c->result)
 		http_reply(c->r, c->status, NULL, "", 0);
 	else

@@ -68,6 +68,7 @@ struct api_ctx {
 	api_live_fn *live_fn;      /* then this, on the loop, when set and nothing failed */
 	unsigned status;           /* reply: set by whoever decided it */
 	json_t *result;            /* owned: reply body */
+	struct buf text;           /* or the reply body as JSON text already (lists) */
 	char code[32], msg[256];   /* error reply when status >= 400 */
 	enum api_change changed;   /* a cached table was written (when changed_set) */
 	bool changed_set;

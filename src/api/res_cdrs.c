@@ -111,9 +111,7 @@ static void export_op(struct db *db, struct api_ctx *c)
 	char num[128];
 
 	buf_init(&where, 0);
-	buf_puts(&where, "(? = 0 OR tenant_id = ?)");
-	p[np++] = DBV_INT(c->scope);
-	p[np++] = DBV_INT(c->scope);
+	api_scope_where(c, "tenant_id", &where, p, &np);
 	db_query(db, "SELECT name FROM tenants WHERE id = ?", (struct db_value[]){ DBV_INT(c->scope) },
 		 1, name_row, e->tenant);
 	if (cdr_where(c, &where, p, &np, num, sizeof(num))) {

@@ -57,7 +57,15 @@ static json_t *value_json(const struct api_field *f, const struct db_value *v)
 		return json_boolean(v->i != 0);
 	if (f->type == FT_INT)
 		return json_integer(v->i);
-	return json_stringn(v->s ? v->s : "", v->len);
+	json_t *s = json_stringn(v->s ? v->s : "", v->len);
+	if (!s) { /* not UTF-8 (a phone's display name): shown with U+FFFD */
+		struct buf b;
+		buf_init(&b, 0);
+		api_utf8_clean(&b, v->s, v->len);
+		s = json_stringn(b.data ? b.data : "", b.len);
+		buf_free(&b);
+	}
+	return s;
 }
 
 static int row_json(const struct db_row *row, void *arg)

@@ -59,7 +59,9 @@ struct api_resource {
 extern const struct api_resource *const api_resources[];
 const struct api_resource *api_resource_find(const char *name);
 
-/* resource_list.c: the list of c->res (store thread). */
+/* resource_list.c: the list of c->res (store thread); the tenant term of a WHERE. */
+void api_scope_where(const struct api_ctx *c, const char *col, struct buf *where,
+		     struct db_value *p, size_t *np);
 void api_res_list_run(struct db *db, struct api_ctx *c);
 
 /* The generic routes: /api/v1/{res} and /api/v1/{res}/{id}. */
@@ -83,6 +85,14 @@ int api_res_rows(struct db *db, const struct api_resource *res, const char *sql,
 /* ?from= and ?to= (Unix ms) as WHERE terms on col (audit, CDRs). */
 bool api_time_range(struct api_ctx *c, const char *col, struct buf *where, struct db_value *p,
 		    size_t *np);
+
+/* json_text.c: rows as JSON text ({...},{...}) appended to out; a row beyond keep is dropped
+ * and reported in more. api_json_escape: a JSON string of s (invalid UTF-8 -> U+FFFD). */
+int api_res_rows_text(struct db *db, const struct api_resource *res, const char *sql,
+		      const struct db_value *p, size_t np, size_t keep, struct buf *out,
+		      bool *more);
+void api_json_escape(struct buf *b, const char *s, size_t len);
+void api_utf8_clean(struct buf *b, const char *s, size_t len); /* NUL and bad bytes -> U+FFFD */
 
 /* Text rules shared by descriptors. */
 bool api_check_name(const char *s);   /* 1-63 of A-Z a-z 0-9 - _ . + */

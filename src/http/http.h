@@ -76,6 +76,8 @@ void http_reply(struct http_req *r, unsigned status, const char *content_type, c
 		size_t len);
 /* Takes the reference to j. Compressed with gzip when the client accepts it and it is big. */
 void http_reply_json(struct http_req *r, unsigned status, json_t *j);
+/* JSON already rendered as text (gzip as above). */
+void http_reply_json_text(struct http_req *r, unsigned status, const char *text, size_t len);
 /* {"error":{"code":code,"message":...}} */
 void http_reply_error(struct http_req *r, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

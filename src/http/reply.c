@@ -154,14 +154,20 @@ static bool gzip_body(const char *in, size_t len, struct buf *out)
 void http_reply_json(struct http_req *r, unsigned status, json_t *j)
 {
 	char *text = json_dumps(j, JSON_COMPACT);
-	size_t len = text ? strlen(text) : 0;
-	struct buf gz;
 
 	json_decref(j);
 	if (!text) {
 		http_reply_error(r, 500, "internal", "the reply could not be encoded");
 		return;
 	}
+	http_reply_json_text(r, status, text, strlen(text));
+	free(text);
+}
+
+void http_reply_json_text(struct http_req *r, unsigned status, const char *text, size_t len)
+{
+	struct buf gz;
+
 	buf_init(&gz, 0);
 	if (len > 1024 && accepts_gzip(r) && gzip_body(text, len, &gz)) {
 		http_reply_header(r, "Content-Encoding", "gzip");
@@ -171,7 +177,6 @@ void http_reply_json(struct http_req *r, unsigned status, json_t *j)
 		http_reply(r, status, "application/json", text, len);
 	}
 	buf_free(&gz);
-	free(text);
 }
 
 void http_reply_error(struct http_req *r, unsigned status, const char *code, const char *fmt, ...)

@@ -24,7 +24,7 @@
 #include "sip/stack.h"
 #include "store/store.h"
 
-enum { GC_INTERVAL_MS = 5000, PURGE_EVERY_GC = 12 };
+enum { GC_INTERVAL_MS = 5000, PURGE_EVERY_GC = 12, ANALYZE_EVERY_GC = 720 /* an hour */ };
 
 int node_settings_read(struct settings *s, const char *conf_path, char **overrides, int n,
 		       char *err, size_t errlen)
@@ -68,6 +68,8 @@ static void on_gc(void *arg)
 	sip_flood_gc(n->flood, now);
 	if (++n->gc_ticks % PURGE_EVERY_GC == 0)
 		node_regstore_purge(n);
+	if (n->gc_ticks % ANALYZE_EVERY_GC == 0)
+		store_submit(n->store, store_analyze, NULL, NULL);
 	loop_timer_start(n->loop, &n->gc, GC_INTERVAL_MS, on_gc, n);
 }
 

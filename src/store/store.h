@@ -31,6 +31,8 @@ int store_submit(struct store *s, store_op_fn *op, store_done_fn *done, void *ar
 /* Waits until op ran and its batch committed (start-up, ctl). Safe from the loop thread, and
  * from an op on the store thread (it then runs op at once). */
 int store_run_sync(struct store *s, store_op_fn *op, void *arg);
+/* An op refreshing the query planner's statistics (at open, then now and then). */
+void store_analyze(struct db *db, void *arg);
 /* Submitted ops whose batch has not finished yet. */
 size_t store_queue_depth(const struct store *s);
 /* Transactions committed so far (each holds one or more ops). */
