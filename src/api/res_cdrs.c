@@ -122,6 +122,12 @@ static void export_op(struct db *db, struct api_ctx *c)
 		if (e->json)
 			buf_puts(&e->out, "]\n");
 		c->status = 200;
+		/* a bulk read of call records is a sensitive read: audited */
+		json_t *what = json_pack("{s:I,s:s}", "rows", (json_int_t)e->rows, "format",
+					 e->json ? "json" : "csv");
+		json_object_update(what, c->query);
+		api_audit(db, c, c->scope, "export", "cdrs", "", NULL, what);
+		json_decref(what);
 	}
 	buf_free(&where);
 }

@@ -103,8 +103,18 @@ static json_t *host_registrations_list(void *arg, int64_t tenant_id)
 	return l.out;
 }
 
+static void sum_lost(const struct call_info *ci, void *arg)
+{
+	uint64_t *sums = arg;
+	for (int i = 0; i < 2; i++) {
+		sums[0] += ci->lost[i];
+		sums[1] += ci->rx_pkts[i];
+	}
+}
+
 static void host_metrics(void *arg, struct buf *b)
 {
+	uint64_t rtp[2] = { 0, 0 };
 	struct node *n = arg;
 	const struct node_stats *s = &n->stats;
 
@@ -114,6 +124,12 @@ static void host_metrics(void *arg, struct buf *b)
 		   n->calls ? call_count(n->calls) : 0);
 	buf_printf(b, "# TYPE zvonar_calls_total counter\nzvonar_calls_total %llu\n",
 		   (unsigned long long)n->calls_started);
+	if (n->calls)
+		call_foreach(n->calls, 0, sum_lost, rtp);
+	buf_printf(b, "# HELP zvonar_rtp_lost_packets RTP packets lost on the legs of live calls\n"
+		      "# TYPE zvonar_rtp_lost_packets gauge\nzvonar_rtp_lost_packets %llu\n"
+		      "# TYPE zvonar_rtp_received_packets gauge\nzvonar_rtp_received_packets %llu\n",
+		   (unsigned long long)rtp[0], (unsigned long long)rtp[1]);
 	buf_printf(b, "# TYPE zvonar_registrations gauge\nzvonar_registrations %u\n",
 		   n->loc ? sip_location_count(n->loc) : 0);
 	buf_printf(b, "# TYPE zvonar_store_queue_depth gauge\nzvonar_store_queue_depth %zu\n",

@@ -85,6 +85,8 @@ zv_assert_match '"items":\[\]' "$(api GET "/api/v1/cdrs?from=$(( $(date +%s) * 1
 	"a time range after the call finds nothing"
 zv_assert_match '"200","201".*ANSWERED' "$(api GET /api/v1/cdrs/export)" "CSV export in Master.csv columns"
 zv_assert_match '^\[\{"id"' "$(api GET '/api/v1/cdrs/export?format=json' | tail -n +2)" "JSON export"
+zv_assert_match '"action":"export","object_type":"cdrs"' "$(api GET '/api/v1/audit?action=export')" \
+	"an export is audited as a sensitive read"
 
 # --- metrics ---
 M=$(curl -s "$API/metrics")
@@ -93,6 +95,7 @@ zv_assert_match 'zvonar_registrations 1' "$M" "metrics count the registration"
 zv_assert_match 'zvonar_http_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]' "$M" \
 	"metrics have the HTTP latency histogram"
 zv_assert_match 'zvonar_sip_requests_total\{method="INVITE"\} [1-9]' "$M" "SIP requests by method"
+zv_assert_match 'zvonar_rtp_lost_packets [0-9]' "$M" "RTP loss of live calls"
 
 # --- password reset from zvonarctl unlocks the account locked by api_check.py ---
 NEWPW=$(zv_ctl user password readonly.demo@demo | sed -n 's/.*new password \([^ ]*\).*/\1/p')
