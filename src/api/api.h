@@ -50,6 +50,7 @@ struct api_cfg {
 	unsigned login_fail_limit, login_lock_s; /* per account: failures before a lock, its length */
 	unsigned login_ip_rate;   /* failed logins per minute per IP before 429 */
 	unsigned workers;         /* password hashing threads */
+	bool webhook_private_ok;  /* webhooks may reach loopback/private addresses */
 };
 
 int api_new(struct api **ap, struct loop *loop, struct store *store, const struct api_cfg *cfg,

@@ -4,7 +4,10 @@
  * multi interface on the control loop, signed per Standard Webhooks, and their
  * outcome written back: delivered, or retried with back-off, failed at the end.
  */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -47,6 +50,7 @@ struct delivery {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	char err[CURL_ERROR_SIZE];
+	char private_err[96]; /* why open_socket refused, clearer than curl's message */
 	long code;
 	struct delivery *next; /* fetched batch */
 	struct delivery *snext, **sprevp; /* in w->sending while curl has it */
@@ -116,7 +120,8 @@ static void result_op(struct db *db, void *arg)
 	else if (d->code)
 		snprintf(why, sizeof(why), "HTTP %ld", d->code);
 	else
-		snprintf(why, sizeof(why), "%s", d->err[0] ? d->err : "no answer");
+		snprintf(why, sizeof(why), "%s",
+			 d->private_err[0] ? d->private_err : d->err[0] ? d->err : "no answer");
 	struct db_value p[7] = { DBV_TEXT(status), DBV_INT(d->attempts + 1),
 				 DBV_INT(now + backoff_s[d->attempts < HOOK_ATTEMPTS ? d->attempts : 0] * 1000),
 				 DBV_INT(d->code), DBV_TEXT(why), DBV_INT(ok ? now : 0), DBV_INT(d->id) };
@@ -217,6 +222,44 @@ static int on_timer(CURLM *m, long ms, void *userp)
 
 /* ---- sending ---- */
 
+/* Loopback, private (RFC 1918, ULA), link-local (cloud metadata), CGNAT, unspecified. */
+static bool private_addr(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
+		       (a >> 20) == (172 << 4 | 1) || (a >> 16) == (192 << 8 | 168) ||
+		       (a >> 16) == (169 << 8 | 254) || (a >> 22) == (100 << 2 | 1);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		const struct in6_addr *in = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(in)) {
+			struct sockaddr_in v4 = { .sin_family = AF_INET };
+			memcpy(&v4.sin_addr, b + 12, 4);
+			return private_addr((const struct sockaddr *)&v4);
+		}
+		return IN6_IS_ADDR_LOOPBACK(in) || IN6_IS_ADDR_UNSPECIFIED(in) ||
+		       IN6_IS_ADDR_LINKLOCAL(in) || (b[0] & 0xfe) == 0xfc;
+	}
+	return true;
+}
+
+/* Checked at connect time, after DNS: a webhook cannot be pointed at the node itself or
+ * the private network (SSRF), not even through a name that resolves there later. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct delivery *d = arg;
+
+	if (!d->w->api->cfg.webhook_private_ok && private_addr(&a->addr)) {
+		snprintf(d->private_err, sizeof(d->private_err),
+			 "the URL resolves to a private or loopback address "
+			 "(webhook_private_targets is off)");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static size_t discard_body(char *p, size_t size, size_t n, void *arg)
 {
 	return size * n; /* the receiver's answer body is not kept */
@@ -254,6 +297,8 @@ static void send_one(struct api_webhooks *w, struct delivery *d)
 	curl_easy_setopt(d->easy, CURLOPT_USERAGENT, w->api->cfg.server_name);
 	curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->err);
 	curl_easy_setopt(d->easy, CURLOPT_PRIVATE, d);
+	curl_easy_setopt(d->easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(d->easy, CURLOPT_OPENSOCKETDATA, d);
 	curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, discard_body);
 	w->inflight++;
 	d->snext = w->sending;

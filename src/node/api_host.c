@@ -173,6 +173,7 @@ int node_api_open(struct node *n)
 		.login_lock_s = (unsigned)s->login_lock_time,
 		.login_ip_rate = (unsigned)s->login_ip_rate,
 		.workers = 2,
+		.webhook_private_ok = s->webhook_private_targets,
 	};
 	struct api_host host = {
 		.arg = n,

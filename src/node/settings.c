@@ -29,6 +29,8 @@ const struct conf_def settings_table[] = {
 	{ I(login_lock_time), "900", 1, 86400, "seconds a locked account stays locked" },
 	{ I(login_ip_rate), "20", 0, 100000,
 	  "failed logins per minute from one address before 429 (0 = no limit)" },
+	{ B(webhook_private_targets), "no", 0, 0,
+	  "let webhooks reach loopback, private and link-local addresses (off: no SSRF)" },
 	{ I(rtp_port_min), "10000", 1024, 65535, "lowest RTP port" },
 	{ I(rtp_port_max), "20000", 1024, 65535, "highest RTP port" },
 	{ S(rtp_bind), "0.0.0.0", 0, 0, "address the RTP relay sockets bind to" },

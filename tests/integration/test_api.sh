@@ -9,7 +9,7 @@
 command -v sipp >/dev/null || { zv_fail "sipp not installed (apt-get install sip-tester)"; zv_done; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-zv_start -o http_max_body=65536 -o login_fail_limit=5 -o login_ip_rate=30 \
+zv_start -o http_max_body=65536 -o login_fail_limit=5 -o login_ip_rate=30 -o webhook_private_targets=yes \
 	-o rtp_port_min=29000 -o rtp_port_max=29999 -o media_threads=1 -o reg_keepalive=0 || zv_done
 API=http://127.0.0.1:$ZV_HTTP
 OP_PW=$(grep -o 'login admin  password [^ ]*' "$ZV_LOG" | awk '{print $4}')
