@@ -272,9 +272,9 @@ void api_destroy(struct api *a)
 {
 	if (!a)
 		return;
+	api_events_destroy(a); /* WebSockets are MHD upgrades: closed before MHD stops */
 	http_server_destroy(a->http);
 	api_webhooks_destroy(a);
-	api_events_destroy(a);
 	workers_destroy(a->workers);
 	api_limits_destroy(a);
 	free(a);

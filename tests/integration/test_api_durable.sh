@@ -59,12 +59,28 @@ for i in $(seq 50); do
 done
 zv_assert_match '"status":"pending","attempts":1,.*"last_error":"the URL resolves to a private' "$D" \
 	"by default a webhook may not reach a loopback address; the delivery waits"
+# a WebSocket client still connected while the server stops (closed cleanly, no crash)
+( exec env PYTHONPATH="$HERE" python3 - "$ZV_HTTP" "$T" <<'PY'
+import socket, ssl, sys, time, base64, os
+ctx = ssl._create_unverified_context()
+t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
+key = base64.b64encode(os.urandom(16)).decode()
+t.sendall(("GET /api/v1/events?access_token=%s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
+           % (sys.argv[2], key)).encode())
+print(t.recv(4096).split(b"\r\n")[0].decode(), flush=True)
+time.sleep(30)
+PY
+) >"$ZV_DIR/ws-hold.out" 2>&1 &
+WSHOLD=$!
+for i in $(seq 50); do [ -s "$ZV_DIR/ws-hold.out" ] && break; sleep 0.1; done
+zv_assert_match '101' "$(cat "$ZV_DIR/ws-hold.out")" "a WebSocket over HTTPS is open while the server restarts"
 zv_restart -o http_tls=yes -o tls_cert="$CERTS/cert.pem" -o tls_key="$CERTS/key.pem" \
 	-o sip_tls_port="$(zv_free_port)" -o reg_keepalive=0 -o webhook_private_targets=yes || zv_done
 python3 "$HERE/webhook_sink.py" "$SINK_PORT" "$ZV_DIR/sink.jsonl" &
 SINK=$!
 for i in $(seq 150); do [ -s "$ZV_DIR/sink.jsonl" ] && break; sleep 0.1; done
-kill "$SINK" 2>/dev/null
+kill "$SINK" "$WSHOLD" 2>/dev/null
 zv_assert_match '"type": *"registration.changed"|registration.changed' "$(cat "$ZV_DIR/sink.jsonl" 2>/dev/null)" \
 	"after the restart the event is delivered"
 zv_assert_status 0 "its signature verifies" -- env PYTHONPATH="$HERE" python3 - "$ZV_DIR/sink.jsonl" "$SECRET" <<'PY'
