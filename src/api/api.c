@@ -192,10 +192,10 @@ static void auth_done(void *arg)
 		c->live_fn(c);
 		return; /* the live step replies */
 	}
-	if (c->status < 400 && c->changed_set && h->changed)
+	if (c->status < 400 && c->changed_set && c->changed_key[0] && h->extension_changed)
+		h->extension_changed(h->arg, c->changed_tenant, c->changed_key);
+	else if (c->status < 400 && c->changed_set && h->changed)
 		h->changed(h->arg, c->changed, c->changed_tenant);
-	if (c->status < 400 && c->deleted_ext[0] && h->extension_deleted)
-		h->extension_deleted(h->arg, c->changed_tenant, c->deleted_ext);
 	api_reply(c);
 }
 

@@ -24,8 +24,9 @@ struct api_host {
 	void *arg;
 	/* A committed write touched cached tables of this tenant. */
 	void (*changed)(void *arg, enum api_change what, int64_t tenant_id);
-	/* An extension was deleted: drop its registrations. */
-	void (*extension_deleted)(void *arg, int64_t tenant_id, const char *number);
+	/* An extension was created, changed or deleted: refresh that one entry of the cache
+	 * (a deleted one also loses its registrations). */
+	void (*extension_changed)(void *arg, int64_t tenant_id, const char *number);
 	/* Live calls of a tenant (0 = all) as a JSON array (new reference). */
 	json_t *(*calls_list)(void *arg, int64_t tenant_id);
 	/* Hangs up a live call of the tenant; ENOENT when there is none with that id. */

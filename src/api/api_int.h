@@ -73,7 +73,8 @@ struct api_ctx {
 	enum api_change changed;   /* a cached table was written (when changed_set) */
 	bool changed_set;
 	int64_t changed_tenant;
-	char deleted_ext[64];      /* an extension number that was deleted */
+	char changed_key[64];      /* the key_col value of the one row written, when the
+				    * resource has one: the node refreshes just that entry */
 	void *extra;               /* owned by the handler that set it (freed by extra_free) */
 	void (*extra_free)(void *);
 };

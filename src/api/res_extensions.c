@@ -81,5 +81,5 @@ const struct api_resource api_res_extensions = {
 	.name = "extensions", .table = "sip_users", .object = "extension", .tenant_col = "tenant_id",
 	.fields = extension_fields, .ops = ACT_LIST | ACT_GET | ACT_CREATE | ACT_UPDATE | ACT_DELETE,
 	.sort_default = "number", .prepare = extension_prepare, .changes = API_CHANGED_DIRECTORY,
-	.deleted_key = "number", .create_secret = "password", .stamps_in_s = true,
+	.key_col = "number", .create_secret = "password", .stamps_in_s = true,
 };

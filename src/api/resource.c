@@ -296,10 +296,13 @@ static const char *id_text(int64_t id)
 	return s;
 }
 
-static void note_change(struct api_ctx *c, int64_t tenant)
+static void note_change(struct api_ctx *c, int64_t tenant, json_t *row)
 {
 	if (c->res->changes < 0)
 		return;
+	if (c->res->key_col)
+		snprintf(c->changed_key, sizeof(c->changed_key), "%s",
+			 json_string_value(json_object_get(row, c->res->key_col)) ?: "");
 	c->changed = (enum api_change)c->res->changes;
 	c->changed_set = true;
 	c->changed_tenant = tenant;
@@ -342,7 +345,7 @@ static void db_create(struct db *db, struct api_ctx *c)
 	c->result = after;
 	if (c->res->create_secret && c->extra)
 		json_object_set_new(after, c->res->create_secret, json_string(c->extra));
-	note_change(c, tenant);
+	note_change(c, tenant, after);
 }
 
 static int64_t row_tenant(const struct api_resource *res, json_t *row)
@@ -378,7 +381,7 @@ static void db_update(struct db *db, struct api_ctx *c)
 	after = api_res_load(db, c->res, c->id, c->scope);
 	api_audit(db, c, row_tenant(c->res, before), "update", c->res->object, id_text(c->id),
 		  before, after);
-	note_change(c, row_tenant(c->res, before));
+	note_change(c, row_tenant(c->res, before), after);
 	json_decref(before);
 	c->status = 200;
 	c->result = after;
@@ -402,12 +405,9 @@ static void db_delete(struct db *db, struct api_ctx *c)
 		json_decref(before);
 		return;
 	}
-	if (c->res->deleted_key)
-		snprintf(c->deleted_ext, sizeof(c->deleted_ext), "%s",
-			 json_string_value(json_object_get(before, c->res->deleted_key)) ?: "");
 	api_audit(db, c, row_tenant(c->res, before), "delete", c->res->object, id_text(c->id),
 		  before, NULL);
-	note_change(c, row_tenant(c->res, before));
+	note_change(c, row_tenant(c->res, before), before);
 	json_decref(before);
 	c->status = 204;
 }

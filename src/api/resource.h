@@ -50,7 +50,7 @@ struct api_resource {
 			   char *texts, size_t textlen);
 	const char *const *list_params; /* query parameters list_where understands */
 	int changes;            /* enum api_change to announce after writes, or -1 */
-	const char *deleted_key; /* column reported to host.extension_deleted after a delete */
+	const char *key_col;    /* column naming a written row to host.extension_changed */
 	const char *create_secret; /* a generated secret returned once by create, or NULL */
 	bool stamps_in_s;       /* created_at/updated_at in Unix seconds (older tables), else ms */
 	const char *argon2_secret; /* body field hashed on a worker first (hash in c->extra) */

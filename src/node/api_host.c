@@ -30,11 +30,37 @@ static void host_changed(void *arg, enum api_change what, int64_t tenant_id)
 			  what == API_CHANGED_DIRECTORY ? "directory" : "trunks", strerror(rc));
 }
 
-static void host_extension_deleted(void *arg, int64_t tenant_id, const char *number)
+struct ext_job {
+	int64_t tenant_id;
+	const char *number;
+	struct store_sip_user_row row;
+	int rc;
+};
+
+static void ext_find_op(struct db *db, void *arg)
+{
+	struct ext_job *j = arg;
+	j->rc = store_sip_user_find(db, j->tenant_id, j->number, &j->row);
+}
+
+/* One extension re-read: a write through the API costs one lookup, not a reload of all. */
+static void host_extension_changed(void *arg, int64_t tenant_id, const char *number)
 {
 	struct node *n = arg;
-	if (!n->api_detached)
+	struct ext_job j = { .tenant_id = tenant_id, .number = number };
+
+	if (n->api_detached)
+		return;
+	if (store_run_sync(n->store, ext_find_op, &j) || (j.rc && j.rc != ENOENT)) {
+		host_changed(n, API_CHANGED_DIRECTORY, tenant_id);
+		return;
+	}
+	if (j.rc == ENOENT) {
+		directory_del_user(n->dir, tenant_id, str_c(number));
 		sip_location_unbind_all(n->loc, tenant_id, str_c(number));
+	} else {
+		directory_put_user(n->dir, &j.row);
+	}
 }
 
 static void call_json(const struct call_info *ci, void *arg)
@@ -178,7 +204,7 @@ int node_api_open(struct node *n)
 	struct api_host host = {
 		.arg = n,
 		.changed = host_changed,
-		.extension_deleted = host_extension_deleted,
+		.extension_changed = host_extension_changed,
 		.calls_list = host_calls_list,
 		.call_hangup = host_call_hangup,
 		.registrations_list = host_registrations_list,

@@ -244,11 +244,25 @@ static int store_prepare_db(struct store *s, const char *url, char *err, size_t 
 	return rc;
 }
 
-/* Fresh planner statistics (sampled, so fast on big tables): without them a CDR search by
- * number walks the tenant's whole time index instead of the two number indexes. */
+/*
+ * Planner statistics: without them a CDR search by number walks the tenant's whole time
+ * index instead of the two number indexes (190 ms instead of 0.6 ms at 1M rows). Sampled
+ * statistics (analysis_limit) read only the first index entries, all of one tenant, and
+ * mislead the planner the same way, so the CDR table is analyzed in full once (0.6 s per
+ * million rows), then PRAGMA optimize re-analyzes only what has grown a lot.
+ */
 void store_analyze(struct db *db, void *arg)
 {
-	db_exec_script(db, "PRAGMA analysis_limit = 1000; ANALYZE;");
+	int64_t n = 0;
+
+	if (!db_query_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'",
+			  NULL, 0, &n) &&
+	    n > 0 &&
+	    !db_query_int(db, "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'cdrs'", NULL, 0, &n) &&
+	    n > 0)
+		db_exec_script(db, "PRAGMA optimize;");
+	else
+		db_exec_script(db, "ANALYZE;");
 }
 
 static void store_free(struct store *s)
