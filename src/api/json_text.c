@@ -43,6 +43,15 @@ void api_json_escape(struct buf *b, const char *s, size_t len)
 
 	buf_puts(b, "\"");
 	for (size_t i = 0; i < len;) {
+		size_t run = 0;
+		while (i + run < len && p[i + run] >= 0x20 && p[i + run] < 0x80 && p[i + run] != '"' &&
+		       p[i + run] != '\\')
+			run++;
+		if (run) {
+			buf_append(b, p + i, run);
+			i += run;
+			continue;
+		}
 		size_t n = utf8_seq(p + i, len - i);
 		if (!n) {
 			buf_puts(b, "\xef\xbf\xbd");
@@ -57,6 +66,35 @@ void api_json_escape(struct buf *b, const char *s, size_t len)
 		}
 	}
 	buf_puts(b, "\"");
+}
+
+/* Integers and keys without printf: the page renderer's hot path. */
+static void put_int(struct buf *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void put_key(struct buf *b, const char *name, bool first)
+{
+	size_t n = strlen(name);
+
+	buf_reserve(b, n + 4);
+	if (!first)
+		b->data[b->len++] = ',';
+	b->data[b->len++] = '"';
+	memcpy(b->data + b->len, name, n);
+	b->len += n;
+	b->data[b->len++] = '"';
+	b->data[b->len++] = ':';
+	b->data[b->len] = '\0';
 }
 
 struct text_rows {
@@ -78,14 +116,14 @@ static int row_text(const struct db_row *row, void *arg)
 		if (f->flags & (FF_SECRET | FF_INTERNAL | FF_WRITEONLY))
 			continue;
 		v = &row->cols[i++];
-		buf_printf(t->out, "%s\"%s\":", first ? "" : ",", f->name);
+		put_key(t->out, f->name, first);
 		first = false;
 		if (v->type == DB_NULL)
 			buf_puts(t->out, "null");
 		else if (f->type == FT_BOOL)
 			buf_puts(t->out, v->i ? "true" : "false");
 		else if (f->type == FT_INT)
-			buf_printf(t->out, "%lld", (long long)v->i);
+			put_int(t->out, v->i);
 		else
 			api_json_escape(t->out, v->s ? v->s : "", v->len);
 	}
