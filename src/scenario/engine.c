@@ -133,15 +133,25 @@ int *engine_retries(struct scenario_engine *e, const struct scenario_step *st)
 	return &e->retries[st - e->s->steps];
 }
 
-const char *engine_expand(struct scenario_engine *e, const char *text)
+static const char *expand(struct scenario_engine *e, const char *text, bool url)
 {
 	if (!text)
 		return "";
 	if (e->nscratch == SCRATCH_MAX) /* a step expands only a few fields: keep the last ones */
 		free(e->scratch[--e->nscratch]);
-	char *out = scenario_vars_expand(e->vars, text);
+	char *out = scenario_vars_expand_as(e->vars, text, url);
 	e->scratch[e->nscratch++] = out;
 	return out;
+}
+
+const char *engine_expand(struct scenario_engine *e, const char *text)
+{
+	return expand(e, text, false);
+}
+
+const char *engine_expand_url(struct scenario_engine *e, const char *text)
+{
+	return expand(e, text, true);
 }
 
 void engine_trace(struct scenario_engine *e, const char *fmt, ...)

@@ -117,9 +117,12 @@ int scenario_vars_set(struct scenario_vars *v, const char *name, const char *val
 const char *scenario_vars_get(const struct scenario_vars *v, const char *name);
 /* ${name} replaced by the value ("" if unset); the result is owned by the caller. */
 char *scenario_vars_expand(const struct scenario_vars *v, const char *text);
+/* The same with values percent-encoded when url is true (for webhook URLs). */
+char *scenario_vars_expand_as(const struct scenario_vars *v, const char *text, bool url);
 bool scenario_var_name_ok(const char *name);
 struct scenario_vars *engine_vars(struct scenario_engine *e);
 /* Expanded string field of a step, kept by the engine until the next step (never NULL). */
 const char *engine_expand(struct scenario_engine *e, const char *text);
+const char *engine_expand_url(struct scenario_engine *e, const char *text);
 
 #endif

@@ -64,7 +64,7 @@ static enum step_outcome run(struct scenario_engine *e, const struct scenario_st
 	const struct scenario_host_ops *ops = engine_ops(e);
 	json_t *body = json_object_get(st->obj, "body");
 	struct scenario_http r = { .method = json_str(st->obj, "method", "GET"),
-				   .url = engine_expand(e, json_str(st->obj, "url", "")),
+				   .url = engine_expand_url(e, json_str(st->obj, "url", "")),
 				   .timeout = json_int(st->obj, "timeout", 5) };
 	char *text = body ? request_body(e, body) : NULL;
 

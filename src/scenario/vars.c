@@ -76,8 +76,32 @@ static void append(char **out, size_t *len, size_t *cap, const char *p, size_t n
 	(*out)[*len] = '\0';
 }
 
-/* Values are inserted as they are (never expanded again), so a caller's input cannot inject. */
+/* A value in a URL: everything but RFC 3986 unreserved characters percent-encoded. */
+static void append_url(char **out, size_t *len, size_t *cap, const char *val)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char enc[3] = { '%' };
+
+	for (; *val; val++) {
+		unsigned char c = (unsigned char)*val;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~", c)) {
+			append(out, len, cap, val, 1);
+			continue;
+		}
+		enc[1] = hex[c >> 4];
+		enc[2] = hex[c & 15];
+		append(out, len, cap, enc, 3);
+	}
+}
+
 char *scenario_vars_expand(const struct scenario_vars *v, const char *text)
+{
+	return scenario_vars_expand_as(v, text, false);
+}
+
+/* Values are inserted as they are (never expanded again), so a caller's input cannot inject. */
+char *scenario_vars_expand_as(const struct scenario_vars *v, const char *text, bool url)
 {
 	size_t len = 0, cap = strlen(text) + 1;
 	char *out = xmalloc(cap), name[SCENARIO_MAX_ID + 1];
@@ -96,7 +120,9 @@ char *scenario_vars_expand(const struct scenario_vars *v, const char *text)
 		memcpy(name, open + 2, n);
 		name[n] = '\0';
 		const char *val = scenario_vars_get(v, name);
-		if (val)
+		if (val && url)
+			append_url(&out, &len, &cap, val);
+		else if (val)
 			append(&out, &len, &cap, val, strlen(val));
 		text = close + 1;
 	}
