@@ -22,6 +22,7 @@ struct scenario_engine {
 	int *retries;		     /* owned, one per step */
 	char *scratch[SCRATCH_MAX]; /* owned: expanded strings of the current step */
 	size_t nscratch;
+	bool inside; /* a step is running: a host feeding from inside an operation is refused */
 };
 
 /* Which events answer which pending action (FAILED and HANGUP answer any). */
@@ -200,6 +201,7 @@ enum step_outcome engine_next(struct scenario_engine *e, const char *edge)
 /* Runs steps while each picks the next at once; stops at a wait or the end. */
 static void advance(struct scenario_engine *e, enum step_outcome o)
 {
+	e->inside = true;
 	while (o == STEP_NEXT) {
 		const struct scenario_step *st = &e->s->steps[e->cur];
 		scratch_clear(e);
@@ -208,13 +210,14 @@ static void advance(struct scenario_engine *e, enum step_outcome o)
 			e->state = SCENARIO_FAILED;
 			e->reason = "budget";
 			e->ops->hangup(e->host, "error");
-			return;
+			break;
 		}
 		e->waiting = NULL;
 		o = st->desc->run(e, st);
 	}
 	if (o == STEP_WAIT)
 		e->state = SCENARIO_WAITING;
+	e->inside = false;
 }
 
 int scenario_engine_start(struct scenario_engine *e)
@@ -238,7 +241,7 @@ static bool answers_pending(const struct scenario_engine *e, enum scenario_event
 
 int scenario_engine_feed(struct scenario_engine *e, const struct scenario_event *ev)
 {
-	if (e->state != SCENARIO_WAITING)
+	if (e->state != SCENARIO_WAITING || e->inside)
 		return EPROTO;
 	if (ev->type == SCENARIO_EV_HANGUP) {
 		engine_trace(e, "caller hung up");
@@ -250,6 +253,8 @@ int scenario_engine_feed(struct scenario_engine *e, const struct scenario_event 
 	if (!answers_pending(e, ev->type))
 		return EPROTO;
 	const struct scenario_step *st = &e->s->steps[e->cur];
-	advance(e, st->desc->event(e, st, ev));
+	e->inside = true; /* the step's event handler may ask the host again */
+	enum step_outcome o = st->desc->event(e, st, ev);
+	advance(e, o);
 	return 0;
 }

@@ -163,7 +163,8 @@ int scenario_engine_set_var(struct scenario_engine *e, const char *name, const c
 const char *scenario_engine_var(const struct scenario_engine *e, const char *name);
 /* Runs from the start step until a host action is pending or the graph ends. */
 int scenario_engine_start(struct scenario_engine *e);
-/* The outcome of the pending action; EPROTO if nothing was pending or it does not fit. */
+/* The outcome of the pending action; EPROTO if nothing was pending, it does not fit, or it
+ * is fed from inside a host operation. */
 int scenario_engine_feed(struct scenario_engine *e, const struct scenario_event *ev);
 enum scenario_state scenario_engine_state(const struct scenario_engine *e);
 /* The step being run or waited on (NULL when ended) and the number of steps run. */

@@ -63,7 +63,7 @@ static const char *parse_hms(const char *p, int *out)
 		sign = *p++ == '-' ? -1 : 1;
 	for (int i = 0; i < 3; i++) {
 		if (!isdigit((unsigned char)*p))
-			return i ? NULL : NULL;
+			return NULL;
 		part[i] = (int)strtol(p, (char **)&p, 10);
 		if (*p != ':')
 			break;

@@ -332,6 +332,37 @@ static void test_step_budget(void **state)
 	finish(r);
 }
 
+static struct scenario_engine *reentrant_engine;
+static int reentrant_rc;
+
+static int play_and_feed(void *host, const char *prompt)
+{
+	struct scenario_event ev = { .type = SCENARIO_EV_FAILED };
+	reentrant_rc = scenario_engine_feed(reentrant_engine, &ev);
+	return 0;
+}
+
+static void test_no_feed_from_inside(void **state)
+{
+	const char *j = "{\"name\":\"r\",\"start\":\"p\",\"steps\":{\"p\":{\"type\":\"play\","
+			"\"prompt\":\"x\"}}}";
+	struct scenario_host_ops ops = test_host_ops;
+	struct test_host h = { 0 };
+	struct scenario *s;
+
+	ops.play = play_and_feed;
+	assert_int_equal(scenario_load(&s, j, strlen(j), NULL), 0);
+	assert_int_equal(scenario_engine_new(&reentrant_engine, s, &ops, &h), 0);
+	assert_int_equal(scenario_engine_start(reentrant_engine), 0);
+	assert_int_equal(reentrant_rc, EPROTO);
+	assert_int_equal(scenario_engine_state(reentrant_engine), SCENARIO_WAITING);
+	struct scenario_event ev = { .type = SCENARIO_EV_DONE };
+	assert_int_equal(scenario_engine_feed(reentrant_engine, &ev), 0); /* from the loop: fine */
+	assert_int_equal(scenario_engine_state(reentrant_engine), SCENARIO_ENDED);
+	scenario_engine_destroy(reentrant_engine);
+	scenario_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_collect),	     cmocka_unit_test(test_dial_branches),
 		cmocka_unit_test(test_webhook),	     cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_list_and_say), cmocka_unit_test(test_step_budget),
+		cmocka_unit_test(test_no_feed_from_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
