@@ -61,7 +61,7 @@ static void index_steps(struct scenario *s, json_t *steps, struct scenario_error
 {
 	const char *id;
 	json_t *obj;
-	char msg[256];
+	char msg[256], types[160];
 
 	s->steps = xcalloc(json_object_size(steps), sizeof(*s->steps));
 	json_object_foreach (steps, id, obj) {
@@ -85,7 +85,7 @@ static void index_steps(struct scenario *s, json_t *steps, struct scenario_error
 		st->desc = scenario_step_desc_find(type);
 		if (!st->desc) {
 			snprintf(msg, sizeof(msg), "unknown step type '%.64s' (known: %s)", type,
-				 scenario_step_types());
+				 scenario_step_types(types, sizeof(types)));
 			scenario_errors_add(errs, id, "type", msg);
 		}
 	}

@@ -111,8 +111,9 @@ struct scenario_host_ops {
 	int (*record)(void *host, const struct scenario_record *r);   /* -> DONE (value: file) */
 	int (*http_request)(void *host, const struct scenario_http *r); /* -> HTTP or FAILED */
 	int (*transfer)(void *host, const char *target);		/* -> DONE or FAILED */
-	/* Ends the call (synchronous; the engine is finished after it). cause: "normal",
-	 * "busy", "rejected", "unavailable", "error". */
+	/* Ends the call (synchronous; the engine is finished after it, but must not be destroyed
+	 * from inside this call: check scenario_engine_state() when start/feed returns).
+	 * cause: "normal", "busy", "rejected", "unavailable", "error". */
 	void (*hangup)(void *host, const char *cause);
 	int64_t (*now)(void *host); /* Unix seconds */
 	/* Whether number is in the host's named list (numbers or prefixes); false if no list. */

@@ -63,7 +63,7 @@ struct scenario_step_desc {
 
 /* step_table.c */
 const struct scenario_step_desc *scenario_step_desc_find(const char *type);
-const char *scenario_step_types(void); /* "play, say, ..." for error messages */
+const char *scenario_step_types(char *buf, size_t size); /* "play, say, ..." */
 
 /* validate.c: helpers for descriptors */
 void vc_error(struct scenario_vctx *vc, const char *field, const char *fmt, ...)

@@ -1,13 +1,12 @@
 /* say: text for speech synthesis; until the host has TTS it answers "not available". */
 #include "scenario/scenario_int.h"
 
-static const char *const fields[] = { "text", "voice", NULL };
+static const char *const fields[] = { "text", NULL };
 
 static void validate(struct scenario_vctx *vc)
 {
 	vc_known_fields(vc, vc->obj, "", fields);
 	vc_string(vc, "text", true, SCENARIO_MAX_STRING);
-	vc_string(vc, "voice", false, 64);
 }
 
 static enum step_outcome run(struct scenario_engine *e, const struct scenario_step *st)

@@ -1,4 +1,5 @@
 /* The table of step types: adding a step is one file with a descriptor plus one line here. */
+#include <stdio.h>
 #include <string.h>
 
 #include "scenario/scenario_int.h"
@@ -21,15 +22,13 @@ const struct scenario_step_desc *scenario_step_desc_find(const char *type)
 	return NULL;
 }
 
-const char *scenario_step_types(void)
+/* Into the caller's buffer: validation runs on more than one thread (store and control). */
+const char *scenario_step_types(char *buf, size_t size)
 {
-	static char list[256];
+	size_t n = 0;
 
-	if (!list[0])
-		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-			if (i)
-				strcat(list, ", ");
-			strcat(list, steps[i]->type);
-		}
-	return list;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", steps[i]->type);
+	return buf;
 }

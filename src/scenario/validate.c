@@ -9,6 +9,8 @@
 void scenario_validate_steps(struct scenario *s, struct scenario_errors *errs);
 void scenario_validate_graph(struct scenario *s, struct scenario_errors *errs);
 
+#define MAX_EXITS 64
+
 /* Fields every step may carry besides its own: the visual builder keeps its layout in "ui". */
 static const char *const common_fields[] = { "type", "next", "comment", "ui", NULL };
 
@@ -164,6 +166,8 @@ static void check_edges(struct scenario_vctx *vc, const struct scenario_step_des
 		check_target(vc, d, "next", next);
 	} else if (!json_is_object(next)) {
 		vc_error(vc, "next", "wrong type: an object of exits by name");
+	} else if (json_object_size(next) > MAX_EXITS) {
+		vc_error(vc, "next", "%zu exits: at most %d", json_object_size(next), MAX_EXITS);
 	} else {
 		json_object_foreach (next, key, v) {
 			snprintf(field, sizeof(field), "next.%.40s", key);

@@ -222,6 +222,13 @@ static void test_limits(void **state)
 	shown[SCENARIO_MAX_ID] = '\0';
 	expect_error(doc(big), shown, "", "1-64 characters");
 
+	n = (size_t)snprintf(big, sizeof(big), "{\"a\":{\"type\":\"webhook\",\"url\":\"http://h/\","
+			     "\"next\":{\"ok\":\"a\",\"error\":\"a\"");
+	for (int i = 0; i < 70; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, ",\"b%d\":\"a\"", i);
+	snprintf(big + n, sizeof(big) - n, "}}}");
+	expect_error(doc(big), "a", "next", "72 exits: at most 64");
+
 	/* over the document cap: refused before parsing */
 	memset(big, ' ', sizeof(big));
 	assert_int_equal(scenario_load(&sc, big, sizeof(big), NULL), EOVERFLOW);
