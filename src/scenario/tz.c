@@ -12,8 +12,8 @@
 #include "core/mem.h"
 #include "scenario/scenario_int.h"
 
-#define MAX_FILE (512 * 1024)
-#define MAX_TIMES 20000
+#define MAX_FILE (64 * 1024) /* real zone files are a few KB */
+#define MAX_TIMES 2400 /* "fat" files list about 240 transitions */
 
 struct tz {
 	size_t ntimes, ntypes;

@@ -68,18 +68,23 @@ static void test_offsets_and_dst(void **state)
 	assert_int_equal(off("Asia/Kolkata", "2090-01-01T12:00:00Z"), 5 * 3600 + 1800);
 }
 
-/* Our reader against the C library's for many instants (TZ set here: this test is one thread). */
+/* Our reader against the C library's for many instants, 2000-2059, every week and an hour
+ * later each time (TZ set here: this test is one thread). */
 static void test_matches_libc(void **state)
 {
 	static const char *const zones[] = { "Europe/Moscow", "America/New_York", "Europe/London",
 					     "Australia/Sydney", "America/Sao_Paulo", "Asia/Tehran",
-					     "Pacific/Chatham", "America/Santiago", "Africa/Casablanca" };
+					     "Pacific/Chatham", "America/Santiago", "Africa/Casablanca",
+					     /* footers with negative and 26 h rule times, negative DST
+					      * (Dublin), half hours, two-hour DST */
+					     "America/Nuuk", "Asia/Jerusalem", "Europe/Dublin",
+					     "America/Havana", "Antarctica/Troll", "America/St_Johns" };
 	int checked = 0;
 
 	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
 		setenv("TZ", zones[z], 1);
 		tzset();
-		for (int64_t t = at("2000-01-01T00:00:00Z"); t < at("2045-01-01T00:00:00Z");
+		for (int64_t t = at("2000-01-01T00:00:00Z"); t < at("2060-01-01T00:00:00Z");
 		     t += 86400 * 7 + 3599) {
 			time_t tt = (time_t)t;
 			struct tm tm;
@@ -92,8 +97,25 @@ static void test_matches_libc(void **state)
 			checked++;
 		}
 	}
+	/* every hour of 2031 and the second before it: the switches themselves */
+	for (size_t z = 9; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (int64_t h = at("2031-01-01T00:00:00Z"); h < at("2032-01-01T00:00:00Z"); h += 1800)
+			for (int64_t t = h - 1; t <= h; t++) {
+				time_t tt = (time_t)t;
+				struct tm tm;
+				int o;
+				localtime_r(&tt, &tm);
+				assert_int_equal(scenario_tz_offset(zones[z], t, &o), 0);
+				if (o != tm.tm_gmtoff)
+					fail_msg("%s at %lld: ours %d, libc %ld", zones[z],
+						 (long long)t, o, tm.tm_gmtoff);
+				checked++;
+			}
+	}
 	unsetenv("TZ");
-	assert_true(checked > 10000);
+	assert_true(checked > 150000);
 }
 
 static void test_bad_zones(void **state)
