@@ -29,8 +29,8 @@ static int day_index(const char *s, size_t n)
 static int weekdays(const char *s)
 {
 	const char *dash = strchr(s, '-');
-	int a = day_index(s, dash ? (size_t)(dash - s) : strlen(s)), b = dash ? day_index(dash + 1, strlen(dash + 1)) : a;
-	int mask = 0;
+	int a = day_index(s, dash ? (size_t)(dash - s) : strlen(s));
+	int b = dash ? day_index(dash + 1, strlen(dash + 1)) : a, mask = 0;
 
 	if (a < 0 || b < 0)
 		return 0;

@@ -1,4 +1,4 @@
-/* Number patterns: exact, "PREFIX*", and Asterisk-style "_NXX[1-5]." matched without backtracking. */
+/* Number patterns: exact, "PREFIX*", and Asterisk-style "_NXX[1-5]." (no backtracking). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
