@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "node/node.h"
+#include "scenario/scenario.h"
 
 static void usage(FILE *f)
 {
@@ -13,7 +15,8 @@ static void usage(FILE *f)
 		   "  -o key=value  override one setting (repeatable; after the file)\n"
 		   "  -t            check the settings and exit\n"
 		   "  -S            print the commented sample settings file and exit\n"
-		   "  -h            this help\n");
+		   "  -h            this help\n"
+		   "       zvonar scenario check|simulate ...  (call scenarios, no server)\n");
 }
 
 int main(int argc, char **argv)
@@ -23,6 +26,8 @@ int main(int argc, char **argv)
 	bool check = false;
 	int opt;
 
+	if (argc >= 2 && strcmp(argv[1], "scenario") == 0)
+		return scenario_cli_main(argc - 1, argv + 1);
 	n.overrides = calloc((size_t)argc + 1, sizeof(char *));
 	while ((opt = getopt(argc, argv, "c:o:tSh")) != -1) {
 		switch (opt) {
