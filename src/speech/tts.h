@@ -13,6 +13,7 @@ struct tts_voice {
 	const char *lang; /* "ru", "en" (British) or "en-us" */
 	bool female;
 	unsigned wpm;     /* words per minute; 0 = 160 */
+	unsigned gap_ms;  /* extra pause between words (digits read one by one), 0 = none */
 };
 
 /* Normalises (numbers, dates, ...) and synthesises mono int16 at rate (8000 or 16000).

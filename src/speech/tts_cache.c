@@ -9,12 +9,13 @@
 #include "speech/tts.h"
 
 /* The key covers everything that changes the audio; "v1" changes if the synthesis does. */
-static void cache_key(const char *text, const char *voice, unsigned wpm, unsigned rate, char hex[65])
+static void cache_key(const char *text, const char *voice, const struct tts_voice *v, unsigned rate,
+		      char hex[65])
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 	char head[96];
-	int n = snprintf(head, sizeof(head), "zvonar-tts-v1|%s|%u|%u|", voice, wpm, rate);
+	int n = snprintf(head, sizeof(head), "zvonar-tts-v1|%s|%u|%u|%u|", voice, v->wpm, v->gap_ms, rate);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
@@ -39,7 +40,7 @@ int tts_cache_say(const char *dir, const char *text, const struct tts_voice *v, 
 		snprintf(err, errlen, "bad cache directory, text or voice");
 		return EINVAL;
 	}
-	cache_key(text, voice, v->wpm, rate, hex);
+	cache_key(text, voice, v, rate, hex);
 	if (snprintf(path, pathlen, "%s/%s.wav", dir, hex) >= (int)pathlen)
 		return EOVERFLOW;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 44) {

@@ -59,14 +59,17 @@ int tts_voice_name(const struct tts_voice *v, char *buf, size_t size)
 	return 0;
 }
 
-static int speak_locked(const char *text, const char *voice, unsigned wpm, struct audio *out,
-			char *err, size_t errlen)
+static int speak_locked(const char *text, const char *voice, const struct tts_voice *v,
+			struct audio *out, char *err, size_t errlen)
 {
 	char msg[256];
 	espeak_ng_STATUS st = espeak_ng_SetVoiceByName(voice);
 
 	if (st == ENS_OK)
-		st = espeak_ng_SetParameter(espeakRATE, (int)(wpm ? wpm : 160), 0);
+		st = espeak_ng_SetParameter(espeakRATE, (int)(v->wpm ? v->wpm : 160), 0);
+	/* the word gap is in units of 10 ms; it is global state, so set on every call */
+	if (st == ENS_OK)
+		st = espeak_ng_SetParameter(espeakWORDGAP, (int)(v->gap_ms > 2000 ? 200 : v->gap_ms / 10), 0);
 	collect = out;
 	collect_cap = 0;
 	if (st == ENS_OK)
@@ -105,7 +108,7 @@ int tts_espeak_synth(const char *text, const struct tts_voice *v, unsigned rate,
 	pthread_mutex_lock(&lock);
 	rc = init_locked(err, errlen);
 	if (!rc)
-		rc = speak_locked(spoken, voice, v->wpm, out, err, errlen);
+		rc = speak_locked(spoken, voice, v, out, err, errlen);
 	pthread_mutex_unlock(&lock);
 	free(spoken);
 	if (!rc && !out->n) {
