@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "node/node.h"
+#include "speech/speech_cli.h"
 
 static void usage(FILE *f)
 {
@@ -23,6 +24,8 @@ int main(int argc, char **argv)
 	bool check = false;
 	int opt;
 
+	if (speech_cli_wants(argc, argv))
+		return speech_cli_main(argc - 1, argv + 1);
 	n.overrides = calloc((size_t)argc + 1, sizeof(char *));
 	while ((opt = getopt(argc, argv, "c:o:tSh")) != -1) {
 		switch (opt) {
