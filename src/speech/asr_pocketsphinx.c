@@ -1,6 +1,7 @@
 /* pocketsphinx decoding (Debian 5prealpha API): grammar intents and free English transcription. */
 #include <errno.h>
 #include <pocketsphinx.h>
+#include <sphinxbase/jsgf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,23 @@ static void match_intent(const struct asr_grammar *g, struct asr_result *r)
 	r->intent = k ? 0 : -1;
 }
 
+/* ps_set_jsgf_string of 5prealpha never frees the parsed grammar: build the FSG ourselves. */
+static int set_grammar(ps_decoder_t *ps, const char *jsgf_text)
+{
+	jsgf_t *j = jsgf_parse_string(jsgf_text, NULL);
+	jsgf_rule_t *rule = j ? jsgf_get_public_rule(j) : NULL;
+	fsg_model_t *fsg = rule ? jsgf_build_fsg(j, rule, ps_get_logmath(ps),
+						 (float32)cmd_ln_float32_r(ps_get_config(ps), "-lw"))
+			       : NULL;
+	int rc = fsg && ps_set_fsg(ps, "intent", fsg) >= 0 && ps_set_search(ps, "intent") >= 0 ? 0 : EINVAL;
+
+	if (fsg)
+		fsg_model_free(fsg);
+	if (j)
+		jsgf_grammar_free(j);
+	return rc;
+}
+
 int asr_recognize(const struct audio *a, const struct asr_grammar *g, const char *model_dir,
 		  struct asr_result *r, char *err, size_t errlen)
 {
@@ -165,7 +183,7 @@ int asr_recognize(const struct audio *a, const struct asr_grammar *g, const char
 		return EIO;
 	}
 	if (!(rc = check_words(ps, g, err, errlen))) {
-		if (ps_set_jsgf_string(ps, "intent", jsgf.data) < 0 || ps_set_search(ps, "intent") < 0) {
+		if (set_grammar(ps, jsgf.data)) {
 			snprintf(err, errlen, "pocketsphinx: the grammar was refused");
 			rc = EINVAL;
 		}
