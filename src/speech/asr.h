@@ -10,6 +10,8 @@
 
 #define ASR_MAX_PHRASES 64
 #define ASR_MAX_DIGITS 16
+#define ASR_MAX_GRAMMAR_SECONDS 120  /* an answer to one question; longer audio is refused */
+#define ASR_MAX_TRANSCRIBE_SECONDS 3600
 #define ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us"
 
 struct asr_word {
@@ -40,7 +42,8 @@ extern const struct asr_grammar asr_yes_no;
 /* JSGF text of a grammar; EINVAL with err naming the phrase for a bad one. */
 int asr_grammar_jsgf(const struct asr_grammar *g, struct buf *out, char *err, size_t errlen);
 /* Audio at any rate (8 kHz telephone audio is upsampled to the model's 16 kHz first).
- * model_dir NULL = ASR_DEFAULT_MODEL. 0, EINVAL (grammar, word not in dictionary), EIO. */
+ * model_dir NULL = ASR_DEFAULT_MODEL. 0, EINVAL (grammar, word not in dictionary), EIO,
+ * EOVERFLOW (longer than ASR_MAX_GRAMMAR_SECONDS / ASR_MAX_TRANSCRIBE_SECONDS). */
 int asr_recognize(const struct audio *a, const struct asr_grammar *g, const char *model_dir,
 		  struct asr_result *r, char *err, size_t errlen);
 int asr_transcribe(const struct audio *a, const char *model_dir, struct asr_result *r, char *err,

@@ -86,11 +86,16 @@ static void collect_words(ps_decoder_t *ps, struct asr_result *r)
 	}
 }
 
-static int decode(ps_decoder_t *ps, const struct audio *in, struct asr_result *r, char *err,
-		  size_t errlen)
+static int decode(ps_decoder_t *ps, const struct audio *in, double max_seconds, struct asr_result *r,
+		  char *err, size_t errlen)
 {
-	struct audio a = {xmalloc((in->n ? in->n : 1) * sizeof(int16_t)), in->n, in->rate};
 	int32 score;
+
+	if (audio_seconds(in) > max_seconds) {
+		snprintf(err, errlen, "audio longer than %.0f s", max_seconds);
+		return EOVERFLOW;
+	}
+	struct audio a = {xmalloc((in->n ? in->n : 1) * sizeof(int16_t)), in->n, in->rate};
 
 	memcpy(a.pcm, in->pcm, in->n * sizeof(int16_t));
 	if (audio_resample(&a, MODEL_RATE)) {
@@ -188,7 +193,7 @@ int asr_recognize(const struct audio *a, const struct asr_grammar *g, const char
 			rc = EINVAL;
 		}
 	}
-	if (!rc && !(rc = decode(ps, a, r, err, errlen)))
+	if (!rc && !(rc = decode(ps, a, ASR_MAX_GRAMMAR_SECONDS, r, err, errlen)))
 		match_intent(g, r);
 	ps_free(ps);
 	buf_free(&jsgf);
@@ -205,7 +210,7 @@ int asr_transcribe(const struct audio *a, const char *model_dir, struct asr_resu
 	ps_decoder_t *ps = decoder_new(model_dir, true, err, errlen);
 	if (!ps)
 		return EIO;
-	int rc = decode(ps, a, r, err, errlen);
+	int rc = decode(ps, a, ASR_MAX_TRANSCRIBE_SECONDS, r, err, errlen);
 	ps_free(ps);
 	if (rc)
 		asr_result_free(r);

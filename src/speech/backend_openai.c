@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/mem.h"
 #include "speech/http_client.h"
 #include "speech/speech.h"
 
+#define MAX_UPLOAD (25u << 20) /* the OpenAI limit for one audio file */
 #define DEFAULT_PROMPT                                                                           \
 	"Summarise the following conversation or text in three to five sentences, in its own "   \
 	"language. Name the participants' decisions, promises, complaints and amounts of money."
@@ -108,6 +110,12 @@ static int openai_transcribe(const struct speech_config *c, const char *path, st
 		return rc;
 	if ((rc = audio_read(path, &a, err, errlen))) /* refuses what is not audio, before uploading */
 		return rc;
+	struct stat st;
+	if (stat(path, &st) != 0 || (uint64_t)st.st_size > MAX_UPLOAD) {
+		audio_free(&a);
+		snprintf(err, errlen, "%s: larger than %u bytes, the upload limit", path, MAX_UPLOAD);
+		return EOVERFLOW;
+	}
 	double secs = audio_seconds(&a);
 	audio_free(&a);
 	CURL *tmp = curl_easy_init();

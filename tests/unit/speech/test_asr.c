@@ -97,6 +97,13 @@ static void test_digits_and_phrases(void **state)
 	assert_string_equal(err, "phrase 0: \"zzqxv\" is not in the dictionary");
 	assert_int_equal(asr_recognize(&a, &asr_yes_no, "/nonexistent", &r, err, sizeof(err)), EIO);
 	audio_free(&a);
+
+	/* an answer to a question is short: two minutes of audio are refused */
+	size_t n = 8000 * (ASR_MAX_GRAMMAR_SECONDS + 1);
+	struct audio long_one = {calloc(n, sizeof(int16_t)), n, 8000};
+	assert_int_equal(asr_recognize(&long_one, &asr_yes_no, NULL, &r, err, sizeof(err)), EOVERFLOW);
+	assert_string_equal(err, "audio longer than 120 s");
+	audio_free(&long_one);
 }
 
 int main(void)
