@@ -116,6 +116,10 @@ static const char *parse_time(const char *p, const char *end, struct wa_head *h)
 static bool parse_head(const char *line, size_t len, struct wa_head *h)
 {
 	const char *p = line, *end = line + len;
+
+	/* iOS puts U+200E before the bracket of attachment lines */
+	while (end - p >= 3 && p[0] == '\xe2' && p[1] == '\x80' && (p[2] == '\x8e' || p[2] == '\x8f'))
+		p += 3;
 	bool ios = p < end && *p == '[';
 
 	if (ios)

@@ -108,6 +108,11 @@ static void test_other_locales(void **state)
 	assert_int_equal(parse_str("1/2/24, 9:52:10\xe2\x80\xafPM - A: x\n13/2/24, 10:00 - B: y\n", &c, err), 0);
 	assert_int_equal(c.msg[0].time, 1706745600 + 21 * 3600 + 52 * 60 + 10); /* 1 Feb */
 	chat_free(&c);
+	/* a U+200E before the bracket of an iOS attachment line */
+	assert_int_equal(parse_str("[1/2/24, 9:52:10 PM] A: x\n\xe2\x80\x8e[1/2/24, 9:53:00 PM] A: \xe2\x80\x8eimage omitted\n", &c, err), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.msg[1].kind, CHAT_MEDIA);
+	chat_free(&c);
 	assert_int_equal(parse_str("23.03.22 13:31 - Jan: ahoj\n", &c, err), 0);
 	assert_int_equal(c.msg[0].time, 1648042260);
 	chat_free(&c);
