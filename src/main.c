@@ -7,6 +7,7 @@
 
 #include "node/node.h"
 #include "scenario/scenario.h"
+#include "speech/speech_cli.h"
 
 static void usage(FILE *f)
 {
@@ -16,7 +17,8 @@ static void usage(FILE *f)
 		   "  -t            check the settings and exit\n"
 		   "  -S            print the commented sample settings file and exit\n"
 		   "  -h            this help\n"
-		   "       zvonar scenario check|simulate ...  (call scenarios, no server)\n");
+		   "       zvonar scenario check|simulate ...  (call scenarios, no server)\n"
+		   "       zvonar speech say|recognize|transcribe|summarize|chat-import ...\n");
 }
 
 int main(int argc, char **argv)
@@ -28,6 +30,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "scenario") == 0)
 		return scenario_cli_main(argc - 1, argv + 1);
+	if (speech_cli_wants(argc, argv))
+		return speech_cli_main(argc - 1, argv + 1);
 	n.overrides = calloc((size_t)argc + 1, sizeof(char *));
 	while ((opt = getopt(argc, argv, "c:o:tSh")) != -1) {
 		switch (opt) {
