@@ -53,7 +53,9 @@ void api_reply(struct api_ctx *c)
 {
 	if (c->status == 401)
 		http_reply_header(c->r, "WWW-Authenticate", "Bearer");
-	if (c->status >= 400 || !c->status)
+	if (c->status >= 400 && c->result) /* an error with details (scenario validation) */
+		http_reply_json(c->r, c->status, json_incref(c->result));
+	else if (c->status >= 400 || !c->status)
 		http_reply_error(c->r, c->status ? c->status : 500, c->code[0] ? c->code : "internal",
 				 "%s", c->msg[0] ? c->msg : "no reply was made");
 	else if (c->text.len)
@@ -228,6 +230,9 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
 	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, 0 },
 	{ "GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, 0 },
+	{ "POST", "/api/v1/scenarios", api_scenarios_save, 0 },
+	{ "GET", "/api/v1/scenarios/{id}/versions", api_scenarios_versions, 0 },
+	{ "GET", "/api/v1/scenarios/{id}/versions/{version}", api_scenarios_versions, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },

@@ -146,6 +146,8 @@ void api_cdrs_export(struct http_req *r, void *arg);
 void api_tokens_create(struct http_req *r, void *arg);
 void api_tokens_revoke(struct http_req *r, void *arg);
 void api_webhooks_deliveries(struct http_req *r, void *arg);
+void api_scenarios_save(struct http_req *r, void *arg);
+void api_scenarios_versions(struct http_req *r, void *arg);
 
 /* metrics.c, openapi.c */
 void api_metrics_route(struct http_req *r, void *arg);

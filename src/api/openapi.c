@@ -32,6 +32,12 @@ const struct api_route_doc api_route_docs[] = {
 	{ "DELETE", "/api/v1/tokens/{id}", "Revoke a token", NULL, true },
 	{ "GET", "/api/v1/webhooks/{id}/deliveries", "The last 100 deliveries of a webhook", NULL,
 	  true },
+	{ "POST", "/api/v1/scenarios",
+	  "Save a call scenario document (the scenario engine's JSON): validated, stored as the "
+	  "next version of the scenario it names, active unless ?activate=false; 422 lists every "
+	  "error with its step and field", NULL, true },
+	{ "GET", "/api/v1/scenarios/{id}/versions", "The stored versions of a scenario", NULL, true },
+	{ "GET", "/api/v1/scenarios/{id}/versions/{version}", "One version's document", NULL, true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 
@@ -195,6 +201,8 @@ static void add_route(json_t *paths, const struct api_route_doc *d)
 	}
 	if (strstr(d->path, "{id}"))
 		params = json_pack("[o]", param("id", "path", "string", "the object's id"));
+	if (strstr(d->path, "{version}"))
+		json_array_append_new(params, param("version", "path", "integer", "a version"));
 	for (k = 0; d->method[k] && k < sizeof(method) - 1; k++)
 		method[k] = (char)(d->method[k] | 0x20);
 	method[k] = '\0';

@@ -69,6 +69,8 @@ static const struct api_field extension_fields[] = {
 	{ .name = "enabled", .type = FT_BOOL, .flags = FF_FILTER, .min = 0, .max = 1, .check = NULL, .hint = NULL },
 	{ .name = "max_contacts", .type = FT_INT, .flags = 0, .min = 0, .max = 100, .check = NULL, .hint = NULL },
 	{ .name = "caller_id", .type = FT_TEXT, .flags = 0, .min = 0, .max = 63, .check = api_check_number, .hint = NUMBER_HINT },
+	{ .name = "scenario_id", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = BIG,
+	  .ref = "scenarios" },
 	{ .name = "password", .type = FT_TEXT, .flags = FF_SECRET, .min = 0, .max = 128, .check = NULL, .hint = NULL },
 	{ .name = "realm", .type = FT_TEXT, .flags = FF_INTERNAL, .min = 0, .max = 255, .check = NULL, .hint = NULL },
 	{ .name = "ha1_md5", .type = FT_TEXT, .flags = FF_INTERNAL, .max = 64 },

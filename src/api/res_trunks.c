@@ -30,6 +30,8 @@ static const struct api_field number_fields[] = {
 	{ .name = "number", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 63, .check = api_check_number, .hint = NUMBER_HINT },
 	{ .name = "trunk_id", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = BIG, .check = NULL, .hint = NULL, .ref = "trunks" },
 	{ .name = "extension", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER, .min = 1, .max = 63, .check = api_check_name, .hint = NAME_HINT },
+	{ .name = "scenario_id", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = BIG,
+	  .ref = "scenarios" },
 	F_CREATED,
 	F_END,
 };

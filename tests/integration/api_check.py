@@ -31,6 +31,8 @@ ALLOWED = {
               "readonly": "LG"},
     "cdrs": {"owner": "LG", "admin": "LG", "supervisor": "LG", "agent": "", "readonly": "LG"},
     "audit": {"owner": "LG", "admin": "LG", "supervisor": "", "agent": "", "readonly": ""},
+    "scenarios": {"owner": "LGCUD", "admin": "LGCUD", "supervisor": "LG", "agent": "",
+                  "readonly": "LG"},
 }
 
 
@@ -78,6 +80,8 @@ def make_objects(tok, tag):
                     "trunk_id": ids["trunks"]},
         "routes": {"prefix": "8" + str(len(tag)), "trunk_id": ids["trunks"], "strip": 1},
         "webhooks": {"url": "http://127.0.0.1:9/" + tag, "events": "call.*"},
+        "scenarios": {"name": "marker-" + tag, "version": 1, "start": "bye",
+                      "steps": {"bye": {"type": "hangup"}}},
     }
     for res, body in bodies.items():
         st, o, _ = api.call("POST", "/api/v1/" + res, tok, body)
@@ -91,6 +95,7 @@ def make_objects(tok, tag):
 
 
 PATCHES = {"extensions": {"display_name": "renamed"}, "trunks": {"expires": 900},
+           "scenarios": {"active_version": 1},
            "numbers": {"extension": "702"}, "routes": {"strip": 2},
            "webhooks": {"enabled": False}, "users": {"name": "renamed"}}
 
@@ -100,7 +105,9 @@ def creation(res, n):
             "numbers": {"number": "+1555%04d" % n, "extension": "100"},
             "routes": {"prefix": "5%03d" % n, "trunk_id": None},
             "webhooks": {"url": "http://127.0.0.1:9/x%d" % n},
-            "users": {"login": "new%d@demo" % n, "role": "agent"}}.get(res)
+            "users": {"login": "new%d@demo" % n, "role": "agent"},
+            "scenarios": {"name": "s%d" % n, "version": 1, "start": "h",
+                          "steps": {"h": {"type": "hangup"}}}}.get(res)
 
 
 def matrix(tokens, own, other):
@@ -160,6 +167,35 @@ def matrix(tokens, own, other):
     st, _, _ = api.call("POST", "/api/v1/tenants", tokens[("demo", "owner")],
                         {"name": "x", "domain": "x.example"})
     expect(st, 403, "an owner cannot create tenants")
+
+
+def scenarios(tokens, other):
+    admin = tokens[("demo", "admin")]
+    st, body, _ = api.call("POST", "/api/v1/scenarios", admin,
+                           {"name": "broken", "version": 1, "start": "m",
+                            "steps": {"m": {"type": "menu", "prompt": "x",
+                                            "next": {"1": "nowhere"}}}})
+    check(st == 422 and any("step 'm'" in e and "nowhere" in e
+                            for e in body["error"]["errors"]),
+          "an invalid scenario gets 422 naming the step: %s" % body)
+    st, body, _ = api.call("POST", "/api/v1/scenarios?activate=false", admin,
+                           {"name": "marker-demo", "version": 1, "start": "bye",
+                            "steps": {"bye": {"type": "hangup"}}})
+    expect(st, 201, "a second save is the next version")
+    check(body.get("version") == 2 and body.get("active_version") == 1,
+          "version 2 stored, version 1 still active: %s" % body)
+    st, vs, _ = api.call("GET", "/api/v1/scenarios/%d/versions" % body["id"], admin)
+    check(st == 200 and [v["version"] for v in vs["items"]] == [1, 2], "both versions listed")
+    st, doc, _ = api.call("GET", "/api/v1/scenarios/%d/versions/2" % body["id"], admin)
+    check(st == 200 and doc.get("start") == "bye", "a version's document")
+    st, _, _ = api.call("GET", "/api/v1/scenarios/%d/versions" % other["scenarios"], admin)
+    expect(st, 404, "another tenant's scenario versions")
+    st, _, _ = api.call("PATCH", "/api/v1/extensions/%d" % own_ids["extensions"], admin,
+                        {"scenario_id": other["scenarios"]})
+    expect(st, 400, "an extension cannot run another tenant's scenario")
+    st, e, _ = api.call("PATCH", "/api/v1/extensions/%d" % own_ids["extensions"], admin,
+                        {"scenario_id": body["id"]})
+    check(st == 200 and e["scenario_id"] == body["id"], "an extension points at a scenario")
 
 
 def roles_rules(tokens, tenants):
@@ -289,6 +325,7 @@ def main():
     own_ids = make_objects(tokens[("demo", "admin")], "demo")
     other_ids = make_objects(tokens[("other", "admin")], "other")
     matrix(tokens, tenants["demo"], other_ids)
+    scenarios(tokens, other_ids)
     roles_rules(tokens, tenants)
     tokens_rules(tokens)
     bad_input(tokens[("demo", "admin")])
