@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/workers.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 void api_fail(struct api_ctx *c, unsigned status, const char *code, const char *fmt, ...)
@@ -105,7 +106,7 @@ static void take_token(struct api_ctx *c)
 		c->token = xstrdup(cookie);
 }
 
-struct api_ctx *api_ctx_new(struct api *a, struct http_req *r)
+struct api_ctx *api_ctx_new_raw(struct api *a, struct http_req *r)
 {
 	struct api_ctx *c = xcalloc(1, sizeof(*c));
 	const char *ua = http_req_header(r, "User-Agent");
@@ -117,6 +118,13 @@ struct api_ctx *api_ctx_new(struct api *a, struct http_req *r)
 	snprintf(c->ua, sizeof(c->ua), "%s", ua ? ua : "");
 	http_req_query_each(r, query_copy, c->query);
 	take_token(c);
+	return c;
+}
+
+struct api_ctx *api_ctx_new(struct api *a, struct http_req *r)
+{
+	struct api_ctx *c = api_ctx_new_raw(a, r);
+
 	if (!parse_body(c)) {
 		api_reply(c);
 		return NULL;
@@ -233,6 +241,13 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/scenarios", api_scenarios_save, 0 },
 	{ "GET", "/api/v1/scenarios/{id}/versions", api_scenarios_versions, 0 },
 	{ "GET", "/api/v1/scenarios/{id}/versions/{version}", api_scenarios_versions, 0 },
+	{ "POST", "/api/v1/chats/summary", api_jobs_chat_summary, 0 },
+	{ "POST", "/api/v1/texts/summary", api_jobs_text_summary, 0 },
+	{ "POST", "/api/v1/tts", api_jobs_tts, 0 },
+	{ "GET", "/api/v1/jobs/{id}", api_jobs_get, 0 },
+	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
+	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
+	{ "GET", "/api/v1/usage", api_usage_route, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },
@@ -240,6 +255,20 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/{res}/{id}", api_res_delete, 0 },
 	{ NULL, NULL, NULL, 0 },
 };
+
+/* A job reached done or failed: WebSocket clients and webhooks hear of it. */
+static void job_finished(void *arg, int64_t tenant_id, const char *type, const char *json)
+{
+	api_event(arg, tenant_id, type, json_loads(json, 0, NULL));
+}
+
+static int jobs_open(struct api *a)
+{
+	struct jobs_cfg jc = { .spool_dir = a->cfg.jobs_dir, .threads = 2 };
+
+	a->cfg.jobs_dir = NULL; /* borrowed for this call only; jobs keeps its own copy */
+	return jobs_new(&a->jobs, a->loop, a->store, &jc, job_finished, a);
+}
 
 int api_new(struct api **ap, struct loop *loop, struct store *store, const struct api_cfg *cfg,
 	    const struct api_host *host, char *err, size_t errlen)
@@ -258,7 +287,7 @@ int api_new(struct api **ap, struct loop *loop, struct store *store, const struc
 	a->host = *host;
 	a->https = cfg->tls_cert && *cfg->tls_cert;
 	if ((rc = workers_new(&a->workers, loop, cfg->workers)) || (rc = api_limits_new(a)) ||
-	    (rc = api_events_new(a)) || (rc = api_webhooks_new(a))) {
+	    (rc = api_events_new(a)) || (rc = api_webhooks_new(a)) || (rc = jobs_open(a))) {
 		snprintf(err, errlen, "cannot start the API: %s", strerror(rc));
 		api_destroy(a);
 		return rc;
@@ -279,6 +308,7 @@ void api_destroy(struct api *a)
 		return;
 	api_events_destroy(a); /* WebSockets are MHD upgrades: closed before MHD stops */
 	http_server_destroy(a->http);
+	jobs_destroy(a->jobs); /* the store is closed: unfinished jobs are queued at the next start */
 	api_webhooks_destroy(a);
 	workers_destroy(a->workers);
 	api_limits_destroy(a);

@@ -52,6 +52,7 @@ struct api_cfg {
 	unsigned login_ip_rate;   /* failed logins per minute per IP before 429 */
 	unsigned workers;         /* password hashing threads */
 	bool webhook_private_ok;  /* webhooks may reach loopback/private addresses */
+	const char *jobs_dir;     /* speech job outputs (TTS WAVs): <data_dir>/spool/jobs */
 };
 
 int api_new(struct api **ap, struct loop *loop, struct store *store, const struct api_cfg *cfg,

@@ -13,6 +13,7 @@ struct db;
 struct workers;
 struct api_events;
 struct api_webhooks;
+struct jobs;
 
 enum api_role { ROLE_NONE = 0, ROLE_READONLY, ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN, ROLE_OWNER,
 		ROLE_OPERATOR };
@@ -39,6 +40,7 @@ struct api {
 	struct api_events *events;   /* owned */
 	struct api_webhooks *hooks;  /* owned */
 	struct api_login_limit *limit; /* owned */
+	struct jobs *jobs;           /* owned: the speech job queue */
 	struct api_host host;
 	struct api_cfg cfg;
 	bool https;
@@ -87,6 +89,8 @@ void api_ctx_done(struct api_ctx *c); /* frees c after the handler replied by it
 /* Authenticates on the store thread, then runs db_fn there and live_fn on the loop. */
 void api_run(struct api_ctx *c);
 struct api_ctx *api_ctx_new(struct api *a, struct http_req *r);
+/* The same without parsing the body as JSON (uploads: chat exports). */
+struct api_ctx *api_ctx_new_raw(struct api *a, struct http_req *r);
 int64_t api_path_id(struct http_req *r); /* {id} as a positive integer, 0 if none/bad */
 
 /* perm.c */
@@ -148,6 +152,15 @@ void api_tokens_revoke(struct http_req *r, void *arg);
 void api_webhooks_deliveries(struct http_req *r, void *arg);
 void api_scenarios_save(struct http_req *r, void *arg);
 void api_scenarios_versions(struct http_req *r, void *arg);
+
+/* res_jobs.c, res_job_new.c, res_usage.c: speech jobs and their usage */
+void api_jobs_get(struct http_req *r, void *arg);
+void api_jobs_cancel(struct http_req *r, void *arg);
+void api_jobs_audio(struct http_req *r, void *arg);
+void api_jobs_chat_summary(struct http_req *r, void *arg);
+void api_jobs_text_summary(struct http_req *r, void *arg);
+void api_jobs_tts(struct http_req *r, void *arg);
+void api_usage_route(struct http_req *r, void *arg);
 
 /* metrics.c, openapi.c */
 void api_metrics_route(struct http_req *r, void *arg);

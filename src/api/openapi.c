@@ -38,6 +38,19 @@ const struct api_route_doc api_route_docs[] = {
 	  "error with its step and field", NULL, true },
 	{ "GET", "/api/v1/scenarios/{id}/versions", "The stored versions of a scenario", NULL, true },
 	{ "GET", "/api/v1/scenarios/{id}/versions/{version}", "One version's document", NULL, true },
+	{ "POST", "/api/v1/chats/summary",
+	  "Summarise a chat export: the WhatsApp .txt or Telegram result.json as the body "
+	  "(?format=whatsapp|telegram|auto, ?sentences=N); 202 with the queued job", NULL, true },
+	{ "POST", "/api/v1/texts/summary", "Summarise a text; 202 with the queued job",
+	  "TextSummary", true },
+	{ "POST", "/api/v1/tts", "Speak a text (WAV from /jobs/{id}/audio); 202 with the queued job",
+	  "Tts", true },
+	{ "GET", "/api/v1/jobs/{id}", "A speech job with its result or error", NULL, true },
+	{ "DELETE", "/api/v1/jobs/{id}", "Cancel a queued or running job", NULL, true },
+	{ "GET", "/api/v1/jobs/{id}/audio", "The WAV of a finished TTS job", NULL, true },
+	{ "GET", "/api/v1/usage",
+	  "Speech usage per day or month (?period=day|month, ?from=, ?to= in Unix ms)", NULL,
+	  true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 
@@ -234,6 +247,18 @@ static json_t *fixed_schemas(void)
 json_t *api_openapi_build(void)
 {
 	json_t *paths = json_object(), *schemas = fixed_schemas();
+
+	json_object_set_new(schemas, "TextSummary",
+			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:i,s:i}}}", "type", "object",
+				      "required", "text", "properties", "text", "type", "string",
+				      "sentences", "type", "integer", "minimum", 1, "maximum", 50));
+	json_object_set_new(schemas, "Tts",
+			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s]},s:{s:s,s:[s,s]},"
+				      "s:{s:s,s:[i,i]}}}", "type", "object", "required", "text",
+				      "properties", "text", "type", "string", "language", "type",
+				      "string", "enum", "ru", "en", "voice", "type", "string", "enum",
+				      "female", "male", "rate", "type", "integer", "enum", 8000,
+				      16000));
 
 	for (const struct api_route_doc *d = api_route_docs; d->method; d++)
 		add_route(paths, d);

@@ -36,6 +36,8 @@ static const struct perm_row perms[] = {
 	{ "tokens",       { L|C|D,   L|C|D,  L | C | D,  L|C|D,   L | C | D } },
 	{ "events",       { L,       L,      L,          L,       L } },
 	{ "me",           { G | U,   G | U,  G | U,      G | U,   G | U } },
+	{ "jobs",         { L | G,   L|G|C,  L|G|C|D,    L|G|C|D, L | G | C | D } },
+	{ "usage",        { 0,       0,      L,          L,       L } },
 	{ NULL, { 0 } },
 };
 

@@ -187,6 +187,8 @@ static void host_metrics(void *arg, struct buf *b)
 int node_api_open(struct node *n)
 {
 	const struct settings *s = &n->set;
+	char jobs_dir[4096];
+	snprintf(jobs_dir, sizeof(jobs_dir), "%s/spool/jobs", s->data_dir);
 	struct api_cfg cfg = {
 		.listen = s->http_listen,
 		.port = (uint16_t)s->http_port,
@@ -200,6 +202,7 @@ int node_api_open(struct node *n)
 		.login_ip_rate = (unsigned)s->login_ip_rate,
 		.workers = 2,
 		.webhook_private_ok = s->webhook_private_targets,
+		.jobs_dir = jobs_dir,
 	};
 	struct api_host host = {
 		.arg = n,
