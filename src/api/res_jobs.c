@@ -41,6 +41,8 @@ static const struct api_field job_fields[] = {
 	{ .name = "created_at", .type = FT_INT, .flags = FF_RO | FF_SORT, .min = 0, .max = BIG },
 	{ .name = "started_at", .type = FT_INT, .flags = FF_RO | FF_SORT, .min = 0, .max = BIG },
 	{ .name = "finished_at", .type = FT_INT, .flags = FF_RO, .min = 0, .max = BIG },
+	{ .name = "pick_seq", .type = FT_INT, .flags = FF_RO | FF_SORT, .min = 0, .max = BIG,
+	  .hint = "place in the order jobs were started (0: not yet)" },
 	{ .name = NULL },
 };
 

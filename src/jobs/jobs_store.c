@@ -159,7 +159,7 @@ static int job_json_row(const struct db_row *row, void *arg)
 {
 	static const char *const names[] = { "id", "tenant_id", "kind", "status", "progress",
 					     "attempts", "error", "created_at", "started_at",
-					     "finished_at" };
+					     "finished_at", "pick_seq" };
 	json_t *j = json_object();
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -167,8 +167,8 @@ static int job_json_row(const struct db_row *row, void *arg)
 		json_object_set_new(j, names[i], v->type == DB_INT ? json_integer(v->i)
 						 : json_stringn(v->s ? v->s : "", v->len));
 	}
-	if (row->cols[10].type == DB_TEXT) {
-		json_t *res = json_loadb(row->cols[10].s, row->cols[10].len, 0, NULL);
+	if (row->cols[11].type == DB_TEXT) {
+		json_t *res = json_loadb(row->cols[11].s, row->cols[11].len, 0, NULL);
 		json_object_set_new(j, "result", res ? res : json_null());
 	} else {
 		json_object_set_new(j, "result", json_null());
@@ -183,7 +183,7 @@ char *jobs_db_json(struct db *db, int64_t id, int64_t tenant)
 	char *out = NULL;
 
 	db_query(db, "SELECT id, tenant_id, kind, status, progress, attempts, error, created_at, "
-		     "started_at, finished_at, result FROM jobs "
+		     "started_at, finished_at, pick_seq, result FROM jobs "
 		     "WHERE id = ? AND (? = 0 OR tenant_id = ?)",
 		 (struct db_value[]){ DBV_INT(id), DBV_INT(tenant), DBV_INT(tenant) }, 3,
 		 job_json_row, &out);
