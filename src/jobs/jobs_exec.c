@@ -129,7 +129,7 @@ static int run_chat(struct exec *x, json_t *res)
 	struct summary_opts o = { .sentences = sentences_of(x) };
 	struct summary_chat sc;
 	struct chat c;
-	json_t *convs = json_array(), *all = json_array(), *kw = json_array();
+	json_t *convs, *all, *kw;
 	int rc;
 
 	chat_init(&c);
@@ -142,6 +142,9 @@ static int run_chat(struct exec *x, json_t *res)
 		chat_free(&c);
 		return rc;
 	}
+	convs = json_array();
+	all = json_array();
+	kw = json_array();
 	for (size_t i = 0; i < sc.n; i++) {
 		json_t *cv = conversation(&sc.conv[i]);
 		json_array_extend(all, json_object_get(cv, "summary"));

@@ -186,6 +186,7 @@ static void test_cancel(void **state)
 	assert_false(running);
 	assert_int_equal(jobs_db_claim(db, 3000, &r), 0);
 	assert_int_equal(r.id, a);
+	jobs_row_free(&r);
 	assert_int_equal(jobs_db_claim(db, 3000, &r), ENOENT); /* the cancelled one never runs */
 	assert_int_equal(jobs_db_cancel(db, a, 0, 3100, &running), 0);
 	assert_true(running);
