@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from api_client import Api, check, fail
+from api_client import Api, check, fail, ws_connect, ws_read_text
 import api_client
 
 api = Api(sys.argv[1])
@@ -244,6 +244,39 @@ def usage(tokens, tenants):
     check(st == 400, "period=year refused")
 
 
+def events(tokens):
+    """job.done and job.failed reach the tenant's WebSocket feed, and only that tenant's."""
+    host, port = api.base.split("//")[1].split(":")
+    try:
+        ws, pending = ws_connect(host, int(port), "/api/v1/events?types=job.*&access_token=" +
+                                 tokens["alpha"])
+        other, opending = ws_connect(host, int(port), "/api/v1/events?access_token=" +
+                                     tokens["beta"])
+    except OSError as e:
+        fail("WebSocket: %s" % e)
+        return
+    done = submit(tokens["alpha"], "/api/v1/texts/summary", {"text": EN})
+    bad = submit(tokens["alpha"], "/api/v1/chats/summary", raw=b"1/2/24, 10:00 - A: x\n\xff\n")
+    want = {done["id"]: "job.done", bad["id"]: "job.failed"} if done and bad else {}
+    seen, deadline = {}, time.time() + 60
+    while time.time() < deadline and len(seen) < len(want):
+        text, pending = ws_read_text(ws, pending, max(0.1, deadline - time.time()))
+        if text is None:
+            break
+        ev = json.loads(text)
+        seen[ev["data"].get("id")] = (ev["type"], ev["data"])
+    for jid, typ in want.items():
+        got = seen.get(jid, (None, {}))
+        check(got[0] == typ and got[1].get("status") == typ.split(".")[1],
+              "event %s for job %d on the WebSocket" % (typ, jid))
+    check("line 2" in seen.get(bad["id"], (None, {}))[1].get("error", ""),
+          "job.failed carries the parser's error")
+    text, _ = ws_read_text(other, opending, 0.5)
+    check(text is None, "the other tenant's feed got none of them (%s)" % text)
+    ws.close()
+    other.close()
+
+
 def main():
     op, tenants, tokens = setup()
     if len(sys.argv) > 4:
@@ -255,12 +288,13 @@ def main():
     ids = tts(tokens["alpha"], tokens["beta"])
     if ids:
         isolation(tokens["alpha"], tokens["beta"], ids)
+    events(tokens)
     fairness_and_cancel(tokens)
     usage(tokens, tenants)
     st, body, _ = api.call("GET", "/api/v1/audit?limit=500", tokens["alpha"])
     n = sum(1 for e in body.get("items", []) if e.get("object_type") == "job" and
             e.get("action") == "create")
-    check(n >= 20, "every job creation is audited (%d entries)" % n)
+    check(n >= 22, "every job creation is audited (%d entries)" % n)
     five = [s for s in api_client.STATUSES if s[0] >= 500]
     check(not five, "no 5xx answers: %s" % five[:3])
     sys.exit(1 if api_client.FAILS else 0)

@@ -171,6 +171,40 @@ static void test_retries(void **state)
 	assert_int_equal(o.attempts, 1);
 }
 
+/* DELETE arriving while the first attempt runs: no second attempt, no result. */
+static atomic_bool cancel_flag;
+
+static int cancelling_summarize(const struct speech_config *c, const char *text,
+				const struct summary_opts *o, char **out, struct speech_usage *u,
+				char *err, size_t errlen)
+{
+	calls++;
+	atomic_store(&cancel_flag, true);
+	snprintf(err, errlen, "HTTP 503");
+	return EIO;
+}
+
+static void test_cancel_while_running(void **state)
+{
+	static const struct speech_backend b = { .name = "c", .summarize = cancelling_summarize };
+	struct jobs_cfg cfg = { .spool_dir = tmpdir, .backend = &b, .backoff_ms = 1 };
+	struct jobs_row r = { .id = 1, .tenant_id = 1, .kind = "text_summary",
+			      .input = "{\"text\":\"x\"}" };
+	struct jobs_outcome o;
+
+	calls = 0;
+	atomic_init(&cancel_flag, false);
+	jobs_exec(&cfg, &r, &cancel_flag, NULL, NULL, &o);
+	assert_int_equal(calls, 1);
+	assert_false(o.ok);
+	assert_null(o.result);
+	calls = 0; /* cancelled before it started: no backend call at all */
+	jobs_exec(&cfg, &r, &cancel_flag, NULL, NULL, &o);
+	assert_int_equal(calls, 0);
+	assert_int_equal(o.attempts, 0);
+	assert_false(o.ok);
+}
+
 static void test_cancel(void **state)
 {
 	struct db *db = open_db();
@@ -290,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_robin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runner, setup, teardown),
 	};
