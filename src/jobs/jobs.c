@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/queue.h"
 #include "core/time.h"
 #include "core/workers.h"
 #include "jobs/jobs.h"
@@ -32,6 +33,7 @@ struct jobs {
 	struct loop *loop;       /* borrowed */
 	struct store *store;     /* borrowed */
 	struct workers *workers; /* owned */
+	struct mqueue *progress_q; /* owned: progress from the workers to the loop */
 	struct jobs_cfg cfg;
 	char *spool;             /* owned copy of cfg.spool_dir */
 	jobs_finished_fn *fn;
@@ -61,7 +63,17 @@ static void progress_op(struct db *db, void *arg)
 	jobs_db_progress(db, p->id, p->pct);
 }
 
-/* Worker thread: progress goes through the store like every write. */
+/* Loop: progress goes through the store like every write; not once stopping, when the store
+ * may already be gone (the API is destroyed after the store). */
+static void on_progress_msg(void *msg, void *arg)
+{
+	struct jobs *j = arg;
+
+	if (j->stopping || store_submit(j->store, progress_op, free, msg))
+		free(msg);
+}
+
+/* Worker thread: never touches the store itself, only the loop's queue. */
 static void on_progress(void *arg, int64_t id, unsigned pct)
 {
 	struct run *r = arg;
@@ -69,7 +81,7 @@ static void on_progress(void *arg, int64_t id, unsigned pct)
 
 	p->id = id;
 	p->pct = pct;
-	if (store_submit(r->j->store, progress_op, free, p))
+	if (mqueue_push(r->j->progress_q, p))
 		free(p);
 }
 
@@ -123,7 +135,7 @@ static void exec_done(void *arg)
 {
 	struct run *r = arg;
 
-	if (store_submit(r->j->store, finish_op, finish_done, r)) {
+	if (r->j->stopping || store_submit(r->j->store, finish_op, finish_done, r)) {
 		r->j->inflight--;
 		run_free(r->j, r);
 	}
@@ -240,9 +252,11 @@ int jobs_new(struct jobs **jp, struct loop *loop, struct store *store, const str
 	j->fn = fn;
 	j->arg = arg;
 	make_dirs(j->spool);
-	if ((rc = workers_new(&j->workers, loop, j->cfg.threads)) ||
+	if ((rc = mqueue_new(&j->progress_q, loop, on_progress_msg, j)) ||
+	    (rc = workers_new(&j->workers, loop, j->cfg.threads)) ||
 	    (rc = store_run_sync(store, recover_op, NULL))) {
 		workers_destroy(j->workers);
+		mqueue_destroy(j->progress_q);
 		free(j->spool);
 		free(j);
 		return rc;
@@ -259,7 +273,8 @@ void jobs_destroy(struct jobs *j)
 	j->stopping = true;
 	for (struct run *r = j->running; r; r = r->next)
 		atomic_store(&r->cancel, true);
-	workers_destroy(j->workers); /* delivers exec_done: the store is closed, runs freed */
+	workers_destroy(j->workers); /* delivers exec_done: stopping, so runs are only freed */
+	mqueue_destroy(j->progress_q);
 	while (j->running)
 		run_free(j, j->running);
 	free(j->spool);

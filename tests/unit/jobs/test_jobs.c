@@ -318,6 +318,35 @@ static void test_runner(void **state)
 	assert_int_equal(access(wav, R_OK), 0);
 }
 
+/* Stopping with a job on a worker, in the node's order (store first, then the API): nothing
+ * touches the closed store, and the next start queues the job again. */
+static void test_shutdown_mid_job(void **state)
+{
+	struct db *db = open_db();
+	struct store *s = NULL;
+	struct jobs *j = NULL;
+	char err[256], spool[128];
+	struct jobs_cfg cfg = { .spool_dir = spool, .threads = 1 };
+	int64_t n = 0;
+
+	snprintf(spool, sizeof(spool), "%s/spool", tmpdir);
+	add_tenants(db, 1);
+	add(db, 1, "tts", "{\"text\":\"A longer sentence that takes espeak a moment to say, "
+			  "spoken at sixteen kilohertz.\",\"rate\":16000}");
+	db_close(db);
+	assert_int_equal(loop_new(&loop), 0);
+	assert_int_equal(store_open(&s, loop, dburl, err, sizeof(err)), 0);
+	assert_int_equal(jobs_new(&j, loop, s, &cfg, on_finished, NULL), 0);
+	store_close(s); /* delivers the claim: the job goes to the worker */
+	jobs_destroy(j);
+	loop_destroy(loop);
+	db = open_db();
+	assert_int_equal(query(db, "SELECT COUNT(*) FROM jobs WHERE status = 'running'"), 1);
+	assert_int_equal(jobs_db_recover(db, &n), 0);
+	assert_int_equal(n, 1);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +356,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancel_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_mid_job, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
