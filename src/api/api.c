@@ -132,6 +132,25 @@ struct api_ctx *api_ctx_new(struct api *a, struct http_req *r)
 	return c;
 }
 
+struct api_ctx *api_route_ctx(struct http_req *r, void *arg, const char *perm,
+			      enum api_action act, api_db_fn *db_fn, api_live_fn *live_fn)
+{
+	struct api_ctx *c = api_ctx_new(arg, r);
+
+	if (!c)
+		return NULL;
+	c->perm = perm;
+	c->act = act;
+	c->db_fn = db_fn;
+	c->live_fn = live_fn;
+	if (http_req_param(r, "id") && !(c->id = api_path_id(r))) {
+		api_fail(c, 404, "not_found", "no such object in %s", perm);
+		api_reply(c);
+		return NULL;
+	}
+	return c;
+}
+
 int64_t api_path_id(struct http_req *r)
 {
 	const char *s = http_req_param(r, "id");

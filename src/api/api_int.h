@@ -92,6 +92,10 @@ struct api_ctx *api_ctx_new(struct api *a, struct http_req *r);
 /* The same without parsing the body as JSON (uploads: chat exports). */
 struct api_ctx *api_ctx_new_raw(struct api *a, struct http_req *r);
 int64_t api_path_id(struct http_req *r); /* {id} as a positive integer, 0 if none/bad */
+/* A route's context: what it does and under which permission; a path {id} that is not a
+ * positive integer is answered 404 here. NULL when the reply has been made already. */
+struct api_ctx *api_route_ctx(struct http_req *r, void *arg, const char *perm,
+			      enum api_action act, api_db_fn *db_fn, api_live_fn *live_fn);
 
 /* perm.c */
 bool api_allowed(const struct api_principal *who, const char *resource, enum api_action act);

@@ -36,13 +36,9 @@ static void me_op(struct db *db, struct api_ctx *c)
 
 void api_auth_routes_me(struct http_req *r, void *arg)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-	if (!c)
-		return;
-	c->perm = "me";
-	c->act = ACT_GET;
-	c->db_fn = me_op;
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "me", ACT_GET, me_op, NULL);
+	if (c)
+		api_run(c);
 }
 
 static void logout_op(struct db *db, struct api_ctx *c)
@@ -59,13 +55,9 @@ static void logout_op(struct db *db, struct api_ctx *c)
 
 void api_auth_routes_logout(struct http_req *r, void *arg)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-	if (!c)
-		return;
-	c->perm = "me";
-	c->act = ACT_UPDATE;
-	c->db_fn = logout_op;
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "me", ACT_UPDATE, logout_op, NULL);
+	if (c)
+		api_run(c);
 }
 
 /* ---- password change: fetch hash (store), verify + hash (worker), write (store) ---- */

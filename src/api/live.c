@@ -18,6 +18,7 @@ static void calls_list_live(struct api_ctx *c)
 static void start(struct http_req *r, void *arg, const char *perm, enum api_action act,
 		  api_live_fn *fn)
 {
+	/* not api_route_ctx: a call's {id} is its uuid, not a number */
 	struct api_ctx *c = api_ctx_new(arg, r);
 	if (!c)
 		return;

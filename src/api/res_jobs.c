@@ -67,20 +67,9 @@ static void job_get_op(struct db *db, struct api_ctx *c)
 static void job_start(struct http_req *r, void *arg, enum api_action act, api_db_fn *fn,
 		      api_live_fn *live)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-
-	if (!c)
-		return;
-	c->perm = "jobs";
-	c->act = act;
-	c->db_fn = fn;
-	c->live_fn = live;
-	if (!(c->id = api_path_id(r))) {
-		api_fail(c, 404, "not_found", "no such job");
-		api_reply(c);
-		return;
-	}
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "jobs", act, fn, live);
+	if (c)
+		api_run(c);
 }
 
 void api_jobs_get(struct http_req *r, void *arg)

@@ -198,17 +198,7 @@ static void versions_op(struct db *db, struct api_ctx *c)
 
 void api_scenarios_versions(struct http_req *r, void *arg)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-
-	if (!c)
-		return;
-	c->res = &api_res_scenarios;
-	c->act = ACT_GET;
-	c->db_fn = versions_op;
-	if (!(c->id = api_path_id(r))) {
-		api_fail(c, 404, "not_found", "no such scenario");
-		api_reply(c);
-		return;
-	}
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "scenarios", ACT_GET, versions_op, NULL);
+	if (c)
+		api_run(c);
 }

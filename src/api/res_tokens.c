@@ -137,17 +137,7 @@ static void token_revoke_op(struct db *db, struct api_ctx *c)
 
 void api_tokens_revoke(struct http_req *r, void *arg)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-
-	if (!c)
-		return;
-	c->perm = "tokens";
-	c->act = ACT_DELETE;
-	c->db_fn = token_revoke_op;
-	if (!(c->id = api_path_id(r))) {
-		api_fail(c, 404, "not_found", "no such token");
-		api_reply(c);
-		return;
-	}
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "tokens", ACT_DELETE, token_revoke_op, NULL);
+	if (c)
+		api_run(c);
 }

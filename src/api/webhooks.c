@@ -183,17 +183,7 @@ static void deliveries_op(struct db *db, struct api_ctx *c)
 
 void api_webhooks_deliveries(struct http_req *r, void *arg)
 {
-	struct api_ctx *c = api_ctx_new(arg, r);
-
-	if (!c)
-		return;
-	c->res = &api_res_webhooks;
-	c->act = ACT_GET;
-	c->db_fn = deliveries_op;
-	if (!(c->id = api_path_id(r))) {
-		api_fail(c, 404, "not_found", "no such webhook");
-		api_reply(c);
-		return;
-	}
-	api_run(c);
+	struct api_ctx *c = api_route_ctx(r, arg, "webhooks", ACT_GET, deliveries_op, NULL);
+	if (c)
+		api_run(c);
 }
