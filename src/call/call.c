@@ -197,19 +197,27 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 	obj_unref(c); /* the engine's ref */
 }
 
-void call_media_timeout(struct call_engine *ce, uint64_t relay_id)
+struct call *call_by_relay(struct call_engine *ce, uint64_t relay_id)
 {
 	for (struct hmap_node *n = hmap_first(&ce->relays, relay_hash(relay_id)); n;
 	     n = hmap_next_same(n)) {
 		struct call *c = container_of(n, struct call, by_relay);
-		if (c->relay_id != relay_id || c->state != CALL_ANSWERED)
-			continue;
-		log_notice("call", "call %s: no RTP, hanging up", c->uuid);
-		call_send_bye(&c->a);
-		call_send_bye(c->b[c->winner]);
-		call_end(c, "ANSWERED", "RTP timeout", "system");
-		return;
+		if (c->relay_id == relay_id)
+			return c;
 	}
+	return NULL;
+}
+
+void call_media_timeout(struct call_engine *ce, uint64_t relay_id)
+{
+	struct call *c = call_by_relay(ce, relay_id);
+
+	if (!c || c->state != CALL_ANSWERED)
+		return;
+	log_notice("call", "call %s: no RTP, hanging up", c->uuid);
+	call_send_bye(&c->a);
+	call_send_bye(c->b[c->winner]);
+	call_end(c, "ANSWERED", "RTP timeout", "system");
 }
 
 void call_end_now(struct call *c, const char *cause)

@@ -76,6 +76,9 @@ bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const stru
 			 const struct sip_peer *from);
 /* The media engine's RTP timeout for a relay: the call is hung up. */
 void call_media_timeout(struct call_engine *ce, uint64_t relay_id);
+/* A digit the media engine heard on a relay (RFC 4733 or a tone). */
+struct media_event_info;
+void call_media_dtmf(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 /* Ends every call (graceful stop past its deadline). */
 void call_hangup_all(struct call_engine *ce, const char *cause);
 

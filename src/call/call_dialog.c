@@ -134,8 +134,8 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 		 sdp_dir_name(sdp_dir_answer(info.dir)));
 }
 
-/* INFO (DTMF as application/dtmf-relay, or anything else) goes on to the other party as it
- * came; converting it to RFC 4733 events needs the media engine to generate them. */
+/* INFO (DTMF the other party cannot take as events, or anything else) goes on to the other
+ * party as it came. */
 static void relay_info(struct call *c, const struct call_leg *leg, const struct sip_msg *req)
 {
 	struct call_leg *other = c->state == CALL_ANSWERED ? other_leg(c, leg) : NULL;
@@ -176,7 +176,8 @@ bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const stru
 		call_refer(c, leg, tsx, req);
 	} else if (req->method == SIP_INFO) {
 		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
-		relay_info(c, leg, req);
+		if (!call_dtmf_info(c, leg, req))
+			relay_info(c, leg, req);
 	} else if (req->method == SIP_OPTIONS || req->method == SIP_NOTIFY) {
 		sip_tsx_reply(tsx, 200, NULL, NULL, NULL, NULL, 0);
 	} else {

@@ -64,6 +64,7 @@ struct call {
 	bool transferring;	/* a REFER's new legs are ringing */
 	char transfer_to[64];
 	struct call_leg *transferor; /* borrowed: the leg that sent the REFER */
+	uint8_t dtmf_pt[2];	/* telephone-event PT each side uses (A, B); 0: it has none */
 };
 
 struct call_engine {
@@ -127,6 +128,10 @@ struct call_sdp_info {
  * input lacks (the relay then converts when B picks one of them). */
 int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, bool add_codecs,
 		     struct buf *out, struct call_sdp_info *info);
+/* The telephone-event/8000 payload type of an SDP's first audio stream, 0 if none. */
+uint8_t call_sdp_events_pt(const char *sdp);
+/* Rewrites sdp's first audio stream to offer telephone-event with pt (0: none). */
+int call_sdp_set_events(struct buf *sdp, uint8_t pt);
 /* Our SDP again, as the answer to a new offer whose audio direction was offered: the
  * direction reversed (hold: sendonly -> recvonly), the version one up. */
 int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out);
@@ -139,5 +144,14 @@ int call_sdp_answer_a(const char *a_offer, const struct call_sdp_info *b, const 
 
 /* call.c */
 void call_register_relay(struct call *c);
+struct call *call_by_relay(struct call_engine *ce, uint64_t relay_id);
+
+/* call_dtmf.c: digits between legs that speak differently (RFC 4733 events, SIP INFO). */
+/* An INFO carrying a digit, sent on as RFC 4733 events when the other side has them: true
+ * when it was (the INFO is then not relayed). */
+bool call_dtmf_info(struct call *c, const struct call_leg *leg, const struct sip_msg *req);
+/* Both sides' codecs on the relay when B's answer passes to A unchanged, with A answered
+ * telephone-event if it offered it (we convert for it when B has none). */
+int call_dtmf_pass_codecs(struct call *c, const struct call_sdp_info *b, struct buf *sdp_a);
 
 #endif

@@ -179,6 +179,7 @@ int call_set_codec(struct call *c, int side, const struct call_sdp_info *i)
 {
 	struct media_codec_spec spec = { .name = i->name, .rate = i->clock, .channels = i->channels,
 					 .pt = i->pt, .dtmf_pt = i->dtmf_pt };
+	c->dtmf_pt[side] = i->dtmf_pt;
 	return media_relay_set_codec(c->ce->media, c->relay_id, side, &spec);
 }
 
@@ -197,10 +198,10 @@ static int relay_b_sdp(struct call *c, const struct call_leg *leg, const struct 
 
 	if (!err)
 		err = call_sdp_answer_a(c->a_offer, &b, c->media_ip, c->port_a, sdp_a, &a, &transcode);
-	if (!err && transcode)
-		err = call_set_codec(c, 0, &a);
-	if (!err && transcode)
+	if (!err && transcode && !(err = call_set_codec(c, 0, &a)))
 		err = call_set_codec(c, 1, &b);
+	else if (!err)
+		err = call_dtmf_pass_codecs(c, &b, sdp_a);
 	if (err)
 		return err;
 	media_relay_set_source(c->ce->media, c->relay_id, 1, &leg->peer.addr);

@@ -107,6 +107,33 @@ static void add_transcodable(struct sdp_media *m)
 	}
 }
 
+static const struct sdp_fmt *find_events(const struct sdp_media *m)
+{
+	return sdp_fmt_find(m, STR("telephone-event"), 8000);
+}
+
+/* A free dynamic payload type for telephone-event: 101, the usual one, if it is free. */
+static int free_dynamic_pt(const struct sdp_media *m)
+{
+	if (!pt_used(m, 101))
+		return 101;
+	for (unsigned pt = 96; pt < 128; pt++)
+		if (!pt_used(m, pt))
+			return (int)pt;
+	return -1;
+}
+
+/* B is always offered telephone-event: what it sends, we convert for a caller without it. */
+static void add_events(struct sdp_media *m)
+{
+	int pt = free_dynamic_pt(m);
+
+	if (find_events(m) || m->nfmt >= SDP_MAX_FMT || pt < 0)
+		return;
+	m->fmt[m->nfmt++] = (struct sdp_fmt){ .pt = (uint8_t)pt, .name = STR("telephone-event"),
+					      .rate = 8000, .channels = 1, .fmtp = STR("0-16") };
+}
+
 /* The first audio stream with a port is relayed; every other stream is disabled. */
 static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, bool add_codecs,
 		   struct call_sdp_info *info)
@@ -118,8 +145,10 @@ static int rewrite(struct sdp_session *s, const char *ip, uint16_t port, bool ad
 		struct sdp_media *m = &s->media[i];
 		if (!relayed && m->port && str_eq_case_cstr(m->type, "audio")) {
 			peer_info(s, m, info);
-			if (add_codecs)
+			if (add_codecs) {
 				add_transcodable(m);
+				add_events(m);
+			}
 			m->port = port;
 			m->addr = str_c(ip);
 			m->af = af;
@@ -225,6 +254,63 @@ out:
 	sdp_free(offer);
 	free(ans);
 	free(offer);
+	return err;
+}
+
+uint8_t call_sdp_events_pt(const char *sdp)
+{
+	struct sdp_session *s = xcalloc(1, sizeof(*s));
+	const char *reason = NULL;
+	const struct sdp_media *m;
+	const struct sdp_fmt *te;
+	uint8_t pt = 0;
+
+	if (sdp && sdp_parse(s, sdp, strlen(sdp), &reason) == 0 && (m = first_audio(s)) &&
+	    (te = find_events(m)))
+		pt = te->pt;
+	sdp_free(s);
+	free(s);
+	return pt;
+}
+
+/* Without the formats of telephone-event, then with pt's if pt is not 0. */
+static void set_events(struct sdp_media *m, uint8_t pt)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < m->nfmt; i++)
+		if (!str_eq_case_cstr(m->fmt[i].name, "telephone-event"))
+			m->fmt[k++] = m->fmt[i];
+	m->nfmt = k;
+	if (pt && m->nfmt < SDP_MAX_FMT)
+		m->fmt[m->nfmt++] = (struct sdp_fmt){ .pt = pt, .name = STR("telephone-event"),
+						      .rate = 8000, .channels = 1,
+						      .fmtp = STR("0-16") };
+}
+
+int call_sdp_set_events(struct buf *sdp, uint8_t pt)
+{
+	struct sdp_session *s = xcalloc(1, sizeof(*s));
+	const char *reason = NULL;
+	struct sdp_media *m = NULL;
+	struct buf out;
+	int err = sdp_parse(s, sdp->data, sdp->len, &reason);
+
+	buf_init(&out, 0);
+	if (!err && !(m = (struct sdp_media *)first_audio(s)))
+		err = EPROTO;
+	if (!err) {
+		set_events(m, pt);
+		err = sdp_encode(s, &out);
+	}
+	/* the parsed strings point into sdp: encode elsewhere, then copy back */
+	if (!err) {
+		buf_reset(sdp);
+		buf_append(sdp, out.data, out.len);
+	}
+	buf_free(&out);
+	sdp_free(s);
+	free(s);
 	return err;
 }
 

@@ -7,6 +7,7 @@
 #include "core/mem.h"
 #include "core/obj.h"
 #include "core/queue.h"
+#include "media/dtmf.h"
 #include "media/engine.h"
 
 /* a clock above any audio or video profile's is a caller's bug, not a codec */
@@ -14,7 +15,7 @@ enum { MEDIA_CLOCK_MAX = 1000000 };
 
 struct media_event_msg {
 	uint64_t id;
-	enum media_event ev;
+	struct media_event_info ev;
 };
 
 static uint32_t media_id_hash(uint64_t id)
@@ -34,12 +35,12 @@ static struct media_relay *media_engine_find(struct media_engine *m, uint64_t id
 	return NULL;
 }
 
-void media_engine_post(struct media_engine *m, uint64_t id, enum media_event ev)
+void media_engine_post(struct media_engine *m, uint64_t id, const struct media_event_info *ev)
 {
 	struct media_event_msg *e = xmalloc(sizeof(*e));
 
 	e->id = id;
-	e->ev = ev;
+	e->ev = *ev;
 	if (mqueue_push(m->events, e) != 0)
 		free(e); /* cannot happen: the queue has no limit */
 }
@@ -50,13 +51,13 @@ static void media_engine_on_event(void *msg, void *arg)
 	struct media_event_msg *e = msg;
 	struct media_engine *m = arg;
 	uint64_t id = e->id;
-	enum media_event ev = e->ev;
+	struct media_event_info ev = e->ev;
 
 	free(e);
 	if (m->stopping || !media_engine_find(m, id))
 		return;
 	if (m->fn)
-		m->fn(id, ev, m->arg);
+		m->fn(id, &ev, m->arg);
 }
 
 static unsigned media_threads_default(void)
@@ -235,7 +236,11 @@ static struct media_xcode *media_xcode_for(const struct media_codec_cfg *from,
 {
 	if (!from->codec || !to->codec || from->codec == to->codec)
 		return NULL;
-	return media_xcode_new(from->codec, to->codec, to->pt, to->ptime_ms);
+	struct media_xcode *x = media_xcode_new(from->codec, to->codec, to->pt, to->ptime_ms);
+	/* a phone without telephone-event sends its digits as tones: listen for them */
+	if (!from->dtmf_pt)
+		media_xcode_detect(x);
+	return x;
 }
 
 int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
@@ -271,6 +276,21 @@ int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
 	pthread_mutex_unlock(&r->lock);
 	media_xcode_destroy(old[0]);
 	media_xcode_destroy(old[1]);
+	return 0;
+}
+
+int media_relay_send_dtmf(struct media_engine *m, uint64_t id, int side, char digit,
+			  unsigned duration_ms)
+{
+	if ((side != 0 && side != 1) || media_dtmf_code(digit) < 0)
+		return EINVAL;
+	struct media_relay *r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	/* only this thread writes cfg: no lock to read it */
+	if (!r->cfg[side].codec.dtmf_pt)
+		return EINVAL;
+	media_thread_dtmf(r->th, obj_ref(r), side, digit, duration_ms);
 	return 0;
 }
 

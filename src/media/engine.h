@@ -16,6 +16,7 @@
 #include "core/hmap.h"
 #include "core/timer.h"
 #include "media/codec.h"
+#include "media/dtmf.h"
 #include "media/media.h"
 #include "media/rtp.h"
 #include "media/transcode.h"
@@ -53,6 +54,16 @@ struct media_sock {
 	struct sa source; /* latched source of the side's peer */
 };
 
+/* The stream the relay passes to a side: as last sent, so packets of ours can join it. */
+struct media_stamp {
+	bool have;
+	uint32_t ssrc, ts;
+	uint16_t seq;	  /* last sent, after the shift */
+	uint16_t shift;	  /* added to passed sequence numbers: one per packet of ours */
+	uint8_t pt;
+	uint64_t at_ms;	  /* when ts was sent */
+};
+
 /* A side as the media thread sees it. */
 struct media_side {
 	struct media_sock sock[2];
@@ -66,6 +77,9 @@ struct media_side {
 	const struct media_codec *codec; /* borrowed (the table); NULL: packets pass untouched */
 	uint8_t pt, dtmf_pt;
 	struct media_xcode *xc; /* owned: this side's audio in the other's codec; NULL = pass */
+	struct media_dtmf_rx dtmf_rx; /* events received from this side */
+	struct media_dtmf_tx dtmf_tx; /* events we send to this side */
+	struct media_stamp stamp;     /* the passed stream going to this side */
 };
 
 /* A side's codec as media_relay_set_codec gave it. */
@@ -98,6 +112,8 @@ struct media_relay {
 	struct media_side side[2];
 	uint64_t last_rx_ms, idle_since_ms;
 	bool timed_out;
+	bool playing;	  /* play is running */
+	struct timer play; /* 20 ms while we send packets of our own (events, music) */
 	unsigned seen_gen;
 	uint32_t seen_codec_gen;
 	/* shared */
@@ -163,6 +179,8 @@ int media_thread_start(struct media_thread *th, struct media_engine *m, unsigned
 void media_thread_stop(struct media_thread *th);
 void media_thread_add(struct media_thread *th, struct media_relay *r);	 /* passes a ref */
 void media_thread_close(struct media_thread *th, struct media_relay *r); /* passes a ref */
+void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side, char digit,
+		       unsigned duration_ms); /* passes a ref */
 
 /* relay.c (media thread, or the control thread once media threads are joined) */
 struct media_relay *media_relay_new(void);
@@ -172,12 +190,22 @@ void media_relay_release(struct media_relay *r, struct media_pool *pool);
 void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms);
 void media_out_queue(struct media_out *o, uint8_t *p, size_t len); /* p must outlive the read */
 void media_out_copy(void *arg, const uint8_t *p, size_t len);	   /* a media_emit_fn */
+void media_out_flush(struct media_out *o);
+bool media_side_dest(const struct media_side *s, int kind, struct sa *dst);
+
+/* relay_play.c: packets of our own towards a side (RFC 4733 events), on the play timer */
+void media_play_dtmf(struct media_relay *r, int side, char digit, unsigned duration_ms);
+void media_play_stop(struct media_relay *r); /* before the relay leaves its thread */
+/* A passed RTP packet p towards out: shifted past ours, remembered. */
+void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_header *h,
+		      uint64_t now_ms);
+void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, bool inband);
 
 /* relay_codec.c: the codec step of each accepted RTP packet (a plain relay until both are set) */
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
 void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
 
 /* engine.c: any thread */
-void media_engine_post(struct media_engine *m, uint64_t id, enum media_event ev);
+void media_engine_post(struct media_engine *m, uint64_t id, const struct media_event_info *ev);
 
 #endif

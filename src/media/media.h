@@ -22,9 +22,18 @@ struct media_cfg {
 	unsigned rtp_timeout_s;	     /* 0 = off */
 };
 
-enum media_event { MEDIA_EV_TIMEOUT = 1 };
+enum media_event { MEDIA_EV_TIMEOUT = 1, MEDIA_EV_DTMF };
+
+/* What a media thread reports. */
+struct media_event_info {
+	enum media_event type;
+	int side;		/* DTMF: the side whose RTP carried it (0 = A, 1 = B) */
+	char digit;		/* DTMF: '0'-'9', '*', '#', 'A'-'D' */
+	unsigned duration_ms;	/* DTMF: as the events said; 0 for a tone */
+	bool inband;		/* DTMF: a tone heard in the audio, not an RFC 4733 event */
+};
 /* Runs on the ctl loop; never for a relay already closed. May call media_relay_close. */
-typedef void(media_event_fn)(uint64_t relay_id, enum media_event ev, void *arg);
+typedef void(media_event_fn)(uint64_t relay_id, const struct media_event_info *ev, void *arg);
 
 /* 0, EINVAL (cfg), or an errno from creating loops or threads. */
 int media_engine_new(struct media_engine **mp, struct loop *ctl, const struct media_cfg *cfg,
@@ -78,6 +87,15 @@ int media_relay_set_codec(struct media_engine *m, uint64_t id, int side,
  * public one; the source still latches on the first packet. 0, ENOENT or EINVAL.
  */
 int media_relay_set_source(struct media_engine *m, uint64_t id, int side, const struct sa *ip);
+
+/*
+ * Sends a digit to side as RFC 4733 events in the stream going to it (the relayed or the
+ * transcoded one: its SSRC and sequence numbers, the event's start where that stream is),
+ * marker on the first packet, the end three times. Digits queue and play one after the
+ * other. 0, ENOENT, EINVAL (side, digit, or that side has no telephone-event PT).
+ */
+int media_relay_send_dtmf(struct media_engine *m, uint64_t id, int side, char digit,
+			  unsigned duration_ms);
 
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */

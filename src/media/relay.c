@@ -26,6 +26,7 @@ struct media_relay *media_relay_new(void)
 
 	pthread_mutex_init(&r->lock, NULL);
 	atomic_init(&r->cfg_gen, 0);
+	timer_init(&r->play);
 	for (int s = 0; s < 2; s++) {
 		for (int k = 0; k < 2; k++) {
 			struct media_sock *ms = &r->side[s].sock[k];
@@ -128,7 +129,7 @@ static bool media_sock_accept(struct media_sock *ms, const struct sa *src)
 }
 
 /* Symmetric RTP: where the side's packets come from, else what its SDP said. */
-static bool media_side_dest(const struct media_side *s, int kind, struct sa *dst)
+bool media_side_dest(const struct media_side *s, int kind, struct sa *dst)
 {
 	uint16_t port = sa_port(&s->peer);
 
@@ -223,7 +224,7 @@ static int media_sock_recv(int fd, struct media_batch *b)
 }
 
 /* Sends what o queued from the other side's socket; what the kernel refuses is dropped. */
-static void media_out_flush(struct media_out *o)
+void media_out_flush(struct media_out *o)
 {
 	struct media_side *in = &o->ms->r->side[o->ms->side], *out = &o->ms->r->side[!o->ms->side];
 	int fd = out->sock[o->ms->kind].fd;
@@ -336,6 +337,7 @@ void media_relay_detach(struct media_relay *r)
 {
 	struct media_thread *th = r->th;
 
+	media_play_stop(r);
 	for (int s = 0; s < 2; s++)
 		for (int k = 0; k < 2; k++)
 			loop_fd_del(th->loop, r->side[s].sock[k].fd);

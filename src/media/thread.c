@@ -9,11 +9,14 @@
 #include "core/queue.h"
 #include "media/engine.h"
 
-enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE };
+enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE, MEDIA_CMD_DTMF };
 
 struct media_cmd {
 	enum media_cmd_op op;
 	struct media_relay *r; /* ref, owned */
+	int side;
+	char digit;
+	unsigned duration_ms;
 };
 
 static void media_thread_on_cmd(void *msg, void *arg)
@@ -22,6 +25,10 @@ static void media_thread_on_cmd(void *msg, void *arg)
 
 	if (c->op == MEDIA_CMD_ADD) {
 		media_relay_attach(c->r); /* the thread's list keeps the ref */
+	} else if (c->op == MEDIA_CMD_DTMF) {
+		/* queued before any close of the relay, so it is still attached */
+		media_play_dtmf(c->r, c->side, c->digit, c->duration_ms);
+		obj_unref(c->r);
 	} else {
 		media_relay_detach(c->r);
 		obj_unref(c->r); /* the list's ref */
@@ -30,15 +37,29 @@ static void media_thread_on_cmd(void *msg, void *arg)
 	free(c);
 }
 
-static void media_thread_push(struct media_thread *th, enum media_cmd_op op, struct media_relay *r)
+static void media_thread_push_cmd(struct media_thread *th, struct media_cmd *c)
 {
-	struct media_cmd *c = xmalloc(sizeof(*c));
-
-	c->op = op;
-	c->r = r;
 	/* the queue has no limit, so a push cannot fail */
 	if (mqueue_push(th->cmds, c) != 0)
 		abort();
+}
+
+static void media_thread_push(struct media_thread *th, enum media_cmd_op op, struct media_relay *r)
+{
+	struct media_cmd *c = xcalloc(1, sizeof(*c));
+
+	c->op = op;
+	c->r = r;
+	media_thread_push_cmd(th, c);
+}
+
+void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side, char digit,
+		       unsigned duration_ms)
+{
+	struct media_cmd *c = xcalloc(1, sizeof(*c));
+
+	*c = (struct media_cmd){MEDIA_CMD_DTMF, r, side, digit, duration_ms};
+	media_thread_push_cmd(th, c);
 }
 
 void media_thread_add(struct media_thread *th, struct media_relay *r)
@@ -62,7 +83,8 @@ static void media_thread_on_tick(void *arg)
 		if (r->timed_out || now - r->idle_since_ms < limit)
 			continue;
 		r->timed_out = true;
-		media_engine_post(th->m, r->id, MEDIA_EV_TIMEOUT);
+		struct media_event_info ev = {.type = MEDIA_EV_TIMEOUT};
+		media_engine_post(th->m, r->id, &ev);
 	}
 	loop_timer_start(th->loop, &th->tick, MEDIA_TICK_MS, media_thread_on_tick, th);
 }

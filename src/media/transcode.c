@@ -6,6 +6,7 @@
 
 #include "core/mem.h"
 #include "core/rand.h"
+#include "media/dtmf.h"
 #include "media/transcode.h"
 
 /* 3 is the quality VoIP resamplers use: its stop band is far below what G.711 resolves */
@@ -32,6 +33,7 @@ struct media_xcode {
 	bool marker;
 	bool ev_valid; /* ev_in_ts was mapped to ev_out_ts */
 	uint32_t ev_in_ts, ev_out_ts;
+	struct media_dtmf_inband *inband; /* owned; NULL: tones are not listened for */
 	uint8_t pkt[MEDIA_OUT_SLOT];
 };
 
@@ -81,6 +83,7 @@ void media_xcode_destroy(struct media_xcode *x)
 		x->out->enc_free(x->enc);
 	if (x->rs)
 		speex_resampler_destroy(x->rs);
+	media_dtmf_inband_destroy(x->inband);
 	free(x->fifo);
 	free(x);
 }
@@ -98,8 +101,8 @@ static void media_wr32(uint8_t *p, uint32_t v)
 }
 
 /* x->pkt holds plen payload octets: add the header and hand it over. */
-static void media_xcode_send(struct media_xcode *x, size_t plen, bool marker, uint8_t pt,
-			     uint32_t ts, media_emit_fn *fn, void *arg)
+static void media_xcode_send_as(struct media_xcode *x, size_t plen, bool marker, uint8_t pt,
+				uint32_t ts, uint32_t ssrc, media_emit_fn *fn, void *arg)
 {
 	uint8_t *p = x->pkt;
 
@@ -107,8 +110,14 @@ static void media_xcode_send(struct media_xcode *x, size_t plen, bool marker, ui
 	p[1] = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f));
 	media_wr16(p + 2, x->seq++);
 	media_wr32(p + 4, ts);
-	media_wr32(p + 8, x->ssrc);
+	media_wr32(p + 8, ssrc);
 	fn(arg, p, RTP_HEADER_MIN + plen);
+}
+
+static void media_xcode_send(struct media_xcode *x, size_t plen, bool marker, uint8_t pt,
+			     uint32_t ts, media_emit_fn *fn, void *arg)
+{
+	media_xcode_send_as(x, plen, marker, pt, ts, x->ssrc, fn, arg);
 }
 
 /* Encodes every whole output frame in the buffer. */
@@ -257,6 +266,8 @@ int media_xcode_audio(struct media_xcode *x, const struct rtp_header *h, const u
 	x->next_seq = (uint16_t)(h->seq + 1);
 	x->next_ts = h->ts + (uint32_t)((uint64_t)n * x->in->rate / x->in->pcm_rate);
 	media_xcode_keep(x, s->dec, (size_t)n);
+	if (x->inband)
+		media_dtmf_inband_feed(x->inband, s->dec, (size_t)n, x->in->pcm_rate);
 	media_xcode_push(x, s, s->dec, (size_t)n, fn, arg);
 	return 0;
 }
@@ -281,4 +292,34 @@ int media_xcode_event(struct media_xcode *x, const struct rtp_header *h, const u
 	media_wr16(x->pkt + RTP_HEADER_MIN + 2, (uint16_t)(dur > 0xffff ? 0xffff : dur));
 	media_xcode_send(x, len, h->marker, pt, x->ev_out_ts, fn, arg);
 	return 0;
+}
+
+void media_xcode_detect(struct media_xcode *x)
+{
+	if (!x->inband)
+		x->inband = media_dtmf_inband_new();
+}
+
+char media_xcode_digit(struct media_xcode *x)
+{
+	return x->inband ? media_dtmf_inband_take(x->inband) : 0;
+}
+
+uint32_t media_xcode_now(const struct media_xcode *x)
+{
+	return x->ts + (uint32_t)((uint64_t)x->nfifo * x->out->rate / x->out->pcm_rate);
+}
+
+void media_xcode_inject(struct media_xcode *x, const uint8_t *payload, size_t plen, bool marker,
+			uint8_t pt, uint32_t ts, uint32_t ssrc, media_emit_fn *fn, void *arg)
+{
+	if (plen > MEDIA_PAYLOAD_MAX)
+		return;
+	memcpy(x->pkt + RTP_HEADER_MIN, payload, plen);
+	media_xcode_send_as(x, plen, marker, pt, ts, ssrc ? ssrc : x->ssrc, fn, arg);
+}
+
+void media_xcode_remark(struct media_xcode *x)
+{
+	x->marker = true;
 }

@@ -53,4 +53,17 @@ int media_xcode_audio(struct media_xcode *x, const struct rtp_header *h, const u
 int media_xcode_event(struct media_xcode *x, const struct rtp_header *h, const uint8_t *pkt,
 		      uint8_t pt, media_emit_fn *fn, void *arg);
 
+/* Listen for in-band DTMF tones in the decoded input (phones without telephone-event). */
+void media_xcode_detect(struct media_xcode *x);
+/* A tone digit heard since the last call, or 0. */
+char media_xcode_digit(struct media_xcode *x);
+
+/* Packets of our own in the output stream: its sequence numbers, ts in out's clock. */
+uint32_t media_xcode_now(const struct media_xcode *x); /* where the output audio is */
+/* ssrc 0: the stream's own. */
+void media_xcode_inject(struct media_xcode *x, const uint8_t *payload, size_t plen, bool marker,
+			uint8_t pt, uint32_t ts, uint32_t ssrc, media_emit_fn *fn, void *arg);
+/* The next audio packet is marked (after packets of another source). */
+void media_xcode_remark(struct media_xcode *x);
+
 #endif

@@ -66,11 +66,13 @@ static void on_cdr(const struct store_cdr_row *row, void *arg)
 	node_api_call_event(arg, "call.ended", row);
 }
 
-static void on_media_event(uint64_t relay_id, enum media_event ev, void *arg)
+static void on_media_event(uint64_t relay_id, const struct media_event_info *ev, void *arg)
 {
 	struct node *n = arg;
-	if (ev == MEDIA_EV_TIMEOUT && n->calls)
+	if (ev->type == MEDIA_EV_TIMEOUT && n->calls)
 		call_media_timeout(n->calls, relay_id);
+	else if (ev->type == MEDIA_EV_DTMF && n->calls)
+		call_media_dtmf(n->calls, relay_id, ev);
 }
 
 static void heartbeat_op(struct db *db, void *arg)

@@ -70,11 +70,11 @@ static void phone_close(struct phone *ph)
 	close(ph->rtcp);
 }
 
-static void on_event(uint64_t id, enum media_event ev, void *arg)
+static void on_event(uint64_t id, const struct media_event_info *ev, void *arg)
 {
 	struct ev_log *log = arg;
 
-	assert_int_equal(ev, MEDIA_EV_TIMEOUT);
+	assert_int_equal(ev->type, MEDIA_EV_TIMEOUT);
 	if (!pthread_equal(pthread_self(), log->ctl_thread))
 		log->on_ctl = false;
 	if (log->count < 8)

@@ -1,0 +1,154 @@
+/*
+ * Packets of our own in a relay's streams, sent on a 20 ms timer of the media thread: RFC 4733
+ * events for digits the control thread asked for. They join the stream the side already
+ * gets: a transcoded one through its transcoder, a passed one by shifting the sequence
+ * numbers of what is passed after them.
+ */
+#include <string.h>
+
+#include "core/loop.h"
+#include "core/rand.h"
+#include "media/engine.h"
+
+enum { MEDIA_PLAY_MS = 20 };
+
+void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_header *h,
+		      uint64_t now_ms)
+{
+	struct media_stamp *st = &out->stamp;
+	uint16_t seq = (uint16_t)(h->seq + st->shift);
+
+	if (st->shift) {
+		p[2] = (uint8_t)(seq >> 8);
+		p[3] = (uint8_t)seq;
+	}
+	st->have = true;
+	st->ssrc = h->ssrc;
+	st->seq = seq;
+	st->ts = h->ts;
+	st->pt = h->pt;
+	st->at_ms = now_ms;
+}
+
+/* The clock of the stream going to side s. */
+static uint32_t media_play_clock(const struct media_side *s)
+{
+	if (s->codec)
+		return s->codec->rate;
+	uint32_t c = s->stamp.have ? rtp_clock_rate(s->stamp.pt) : 0;
+	return c ? c : 8000;
+}
+
+/* A passed stream's timestamp now: the last one sent, moved on by the time since. */
+static uint32_t media_stamp_now(const struct media_side *s, uint64_t now_ms)
+{
+	const struct media_stamp *st = &s->stamp;
+
+	return st->ts + (uint32_t)((now_ms - st->at_ms) * media_play_clock(s) / 1000);
+}
+
+static void media_wr(uint8_t *p, uint32_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* One packet of ours to side x, header and all, in the passed stream. */
+static void media_play_pass(struct media_out *o, struct media_side *s, const uint8_t *payload,
+			    size_t plen, bool marker, uint8_t pt, uint32_t ts)
+{
+	uint8_t pkt[RTP_HEADER_MIN + MEDIA_DTMF_PAYLOAD + 160 * 6];
+	struct media_stamp *st = &s->stamp;
+
+	if (plen > sizeof(pkt) - RTP_HEADER_MIN)
+		return;
+	if (!st->have) {
+		/* nothing passed yet: a stream of our own, RFC 3550 random starts */
+		st->have = true;
+		st->ssrc = rand_u32();
+		st->seq = (uint16_t)rand_u32();
+	}
+	pkt[0] = 0x80;
+	pkt[1] = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f));
+	st->seq++;
+	st->shift++;
+	media_wr(pkt + 2, st->seq, 2);
+	media_wr(pkt + 4, ts, 4);
+	media_wr(pkt + 8, st->ssrc, 4);
+	memcpy(pkt + RTP_HEADER_MIN, payload, plen);
+	media_out_copy(o, pkt, RTP_HEADER_MIN + plen);
+}
+
+/* This tick's event packet to side x, if any. */
+static void media_play_dtmf_tick(struct media_relay *r, int x, uint64_t now_ms)
+{
+	struct media_side *s = &r->side[x], *from = &r->side[!x];
+	struct media_out o = {.ms = &from->sock[MEDIA_RTP], .b = r->th->batch};
+	uint32_t clock = media_play_clock(s);
+	struct media_dtmf_event ev;
+	uint8_t payload[MEDIA_DTMF_PAYLOAD];
+	bool marker;
+
+	if (!media_dtmf_tx_next(&s->dtmf_tx, clock, clock / 1000 * MEDIA_PLAY_MS, &ev, &marker))
+		return;
+	if (marker) /* the event starts where the stream is now */
+		s->dtmf_tx.ts = from->xc ? media_xcode_now(from->xc) : media_stamp_now(s, now_ms);
+	if (!media_side_dest(s, MEDIA_RTP, &o.dst) || !s->dtmf_pt)
+		return;
+	media_dtmf_encode(payload, sizeof(payload), &ev);
+	if (from->xc)
+		media_xcode_inject(from->xc, payload, sizeof(payload), marker, s->dtmf_pt,
+				   s->dtmf_tx.ts, 0, media_out_copy, &o);
+	else
+		media_play_pass(&o, s, payload, sizeof(payload), marker, s->dtmf_pt, s->dtmf_tx.ts);
+	media_out_flush(&o);
+}
+
+static bool media_play_busy(const struct media_relay *r)
+{
+	return media_dtmf_tx_busy(&r->side[0].dtmf_tx) || media_dtmf_tx_busy(&r->side[1].dtmf_tx);
+}
+
+static void media_play_on_tick(void *arg)
+{
+	struct media_relay *r = arg;
+	uint64_t now = loop_now(r->th->loop);
+
+	media_relay_sync_cfg(r, now);
+	for (int x = 0; x < 2; x++)
+		media_play_dtmf_tick(r, x, now);
+	r->playing = media_play_busy(r);
+	if (r->playing)
+		loop_timer_start(r->th->loop, &r->play, MEDIA_PLAY_MS, media_play_on_tick, r);
+}
+
+static void media_play_start(struct media_relay *r)
+{
+	if (r->playing)
+		return;
+	r->playing = true;
+	loop_timer_start(r->th->loop, &r->play, 1, media_play_on_tick, r);
+}
+
+void media_play_dtmf(struct media_relay *r, int side, char digit, unsigned duration_ms)
+{
+	if (media_dtmf_tx_push(&r->side[side].dtmf_tx, digit, duration_ms) == 0)
+		media_play_start(r);
+}
+
+void media_play_stop(struct media_relay *r)
+{
+	timer_cancel(&r->play);
+	r->playing = false;
+}
+
+void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, bool inband)
+{
+	struct media_event_info ev = {.type = MEDIA_EV_DTMF,
+				      .side = side,
+				      .digit = digit,
+				      .duration_ms = ms,
+				      .inband = inband};
+
+	media_engine_post(r->th->m, r->id, &ev);
+}
