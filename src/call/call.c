@@ -151,18 +151,30 @@ static void fill_cdr_end(struct call *c, const char *disposition, const char *ca
 	snprintf(r->hangup_side, sizeof(r->hangup_side), "%s", side ? side : "");
 }
 
+/* A leg's quality for the CDR: the worse direction of loss and jitter, and the MOS. */
+static void call_quality(const struct media_side_stats *st, struct store_cdr_quality *q)
+{
+	q->has_quality = st->mos > 0;
+	q->mos = st->mos;
+	q->loss_pct = st->loss_pct > st->remote_loss_pct ? st->loss_pct : st->remote_loss_pct;
+	q->jitter_ms = st->jitter_ms > st->remote_jitter_ms ? st->jitter_ms : st->remote_jitter_ms;
+}
+
 static void close_media(struct call *c)
 {
 	struct media_relay_stats ms;
 
 	if (!c->relay_id)
 		return;
-	if (media_relay_stats(c->ce->media, c->relay_id, &ms) == 0)
+	if (media_relay_stats(c->ce->media, c->relay_id, &ms) == 0) {
 		snprintf(c->cdr.rtp_stats, sizeof(c->cdr.rtp_stats),
 			 "a: rx %llu lost %u jitter %.1fms; b: rx %llu lost %u jitter %.1fms",
 			 (unsigned long long)ms.side[0].rx_pkts, ms.side[0].lost,
 			 ms.side[0].jitter_ms, (unsigned long long)ms.side[1].rx_pkts,
 			 ms.side[1].lost, ms.side[1].jitter_ms);
+		for (int i = 0; i < 2; i++)
+			call_quality(&ms.side[i], &c->cdr.quality[i]);
+	}
 	media_relay_close(c->ce->media, c->relay_id);
 	hmap_remove(&c->ce->relays, &c->by_relay);
 	c->relay_id = 0;
@@ -293,6 +305,12 @@ static void list_one(const struct call *c, struct buf *out)
 			   i ? c->port_b : c->port_a, ms.side[i].pt,
 			   (unsigned long long)ms.side[i].rx_pkts,
 			   (unsigned long long)ms.side[i].tx_pkts, ms.side[i].lost);
+	for (int i = 0; i < 2; i++) {
+		struct store_cdr_quality q;
+		call_quality(&ms.side[i], &q);
+		buf_printf(out, "  %c: mos %.2f loss %.1f%% jitter %.1fms%s", i ? 'b' : 'a', q.mos,
+			   q.loss_pct, q.jitter_ms, ms.side[i].rtcp ? " rtcp" : "");
+	}
 	buf_puts(out, "\n");
 }
 

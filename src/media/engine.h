@@ -17,6 +17,7 @@
 #include "core/timer.h"
 #include "media/codec.h"
 #include "media/dtmf.h"
+#include "media/quality.h"
 #include "media/media.h"
 #include "media/rtp.h"
 #include "media/transcode.h"
@@ -80,6 +81,7 @@ struct media_side {
 	struct media_dtmf_rx dtmf_rx; /* events received from this side */
 	struct media_dtmf_tx dtmf_tx; /* events we send to this side */
 	struct media_stamp stamp;     /* the passed stream going to this side */
+	struct media_report report;   /* what its RTCP says about what we send it */
 };
 
 /* A side's codec as media_relay_set_codec gave it. */
@@ -204,6 +206,9 @@ void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, 
 /* relay_codec.c: the codec step of each accepted RTP packet (a plain relay until both are set) */
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
 void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
+
+/* quality.c */
+void media_quality_fill(struct media_side_stats *st, const struct media_side *s);
 
 /* engine.c: any thread */
 void media_engine_post(struct media_engine *m, uint64_t id, const struct media_event_info *ev);

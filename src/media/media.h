@@ -109,6 +109,14 @@ struct media_side_stats {
 	double jitter_ms;
 	bool latched;	  /* the RTP source port is fixed */
 	struct sa source; /* the latched RTP source */
+	/* quality of this leg */
+	uint32_t expected;	 /* RTP packets the sequence numbers span */
+	double loss_pct;	 /* lost / expected of what the side sends */
+	bool rtcp;		 /* the side reported on what it receives (RR or XR) */
+	double remote_loss_pct;	 /* what it lost of ours, by its last report */
+	double remote_jitter_ms; /* its jitter of our stream, by its last report */
+	unsigned rtt_ms;	 /* XR round trip delay; 0 = unknown */
+	double mos;		 /* E-model estimate, the worse direction; 0 = no RTP yet */
 };
 
 struct media_relay_stats {

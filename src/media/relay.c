@@ -99,6 +99,7 @@ static void media_relay_publish(struct media_relay *r)
 		*st = s->st;
 		st->lost = rtp_est_lost(&s->est);
 		st->jitter_ms = rtp_est_jitter_ms(&s->est);
+		media_quality_fill(st, s);
 		st->latched = s->sock[MEDIA_RTP].latched;
 		if (st->latched)
 			st->source = s->sock[MEDIA_RTP].source;
@@ -193,8 +194,11 @@ static enum media_take media_sock_take(struct media_sock *ms, struct media_batch
 	}
 	s->st.rx_pkts++;
 	s->st.rx_bytes += len;
-	if (ms->kind != MEDIA_RTP)
+	if (ms->kind != MEDIA_RTP) {
+		/* forwarded as it is; what it says about our stream is kept for the leg's quality */
+		media_report_take(&s->report, b->data[i], len);
 		return MEDIA_TAKE_OTHER;
+	}
 	r->last_rx_ms = now;
 	r->idle_since_ms = now;
 	return media_side_count_rtp(s, b->data[i], len, h, rh) ? MEDIA_TAKE_RTP : MEDIA_TAKE_OTHER;

@@ -174,6 +174,34 @@ static int rtcp_bye_decode(const uint8_t *q, size_t len, struct rtcp_summary *ou
 	return 0;
 }
 
+/* XR (RFC 3611): report blocks of (length + 1) words after the sender's SSRC; the first
+ * VoIP metrics block (type 7, 36 octets) is kept, every other block skipped. */
+static int rtcp_xr_decode(const uint8_t *q, size_t len, struct rtcp_summary *out)
+{
+	size_t off = 8;
+
+	if (len < off)
+		return EBADMSG;
+	while (off < len) {
+		if (len - off < 4)
+			return EBADMSG;
+		const uint8_t *b = q + off;
+		size_t blen = ((size_t)rd16(b + 2) + 1) * 4;
+		if (blen > len - off)
+			return EBADMSG;
+		if (b[0] == 7 && blen >= 36 && !out->has_voip) {
+			out->has_voip = true;
+			out->voip_loss = b[8];
+			out->voip_discard = b[9];
+			out->voip_rtd_ms = rd16(b + 16);
+			out->voip_esd_ms = rd16(b + 18);
+			out->voip_mos_lq = b[26];
+		}
+		off += blen;
+	}
+	return 0;
+}
+
 static int rtcp_packet_decode(const uint8_t *q, size_t len, struct rtcp_summary *out)
 {
 	switch (q[1]) {
@@ -184,8 +212,10 @@ static int rtcp_packet_decode(const uint8_t *q, size_t len, struct rtcp_summary 
 		return rtcp_sdes_decode(q, len, out);
 	case RTCP_BYE:
 		return rtcp_bye_decode(q, len, out);
+	case RTCP_XR:
+		return rtcp_xr_decode(q, len, out);
 	default:
-		return 0; /* APP, feedback, XR: length-checked and skipped */
+		return 0; /* APP, feedback: length-checked and skipped */
 	}
 }
 
@@ -301,6 +331,14 @@ void rtp_est_update(struct rtp_est *e, const struct rtp_header *h, uint64_t arri
 uint32_t rtp_est_ext_max(const struct rtp_est *e)
 {
 	return e->cycles + e->max_seq;
+}
+
+uint32_t rtp_est_expected(const struct rtp_est *e)
+{
+	if (!e->started)
+		return 0;
+	int64_t expected = (int64_t)rtp_est_ext_max(e) - e->base_seq + 1;
+	return expected < 0 ? 0 : expected > UINT32_MAX ? UINT32_MAX : (uint32_t)expected;
 }
 
 uint32_t rtp_est_lost(const struct rtp_est *e)

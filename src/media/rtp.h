@@ -35,6 +35,7 @@ enum rtcp_type {
 	RTCP_SDES = 202,
 	RTCP_BYE = 203,
 	RTCP_APP = 204,
+	RTCP_XR = 207,
 };
 
 /* One reception report block (RFC 3550 6.4.1). */
@@ -62,6 +63,11 @@ struct rtcp_summary {
 	char cname[RTCP_CNAME_MAX + 1]; /* NUL-terminated copy; may hold any byte */
 	bool bye;
 	uint32_t bye_ssrc; /* first SSRC leaving */
+	/* the first XR VoIP metrics block (RFC 3611 4.7) */
+	bool has_voip;
+	uint8_t voip_loss, voip_discard;	/* fractions of 256 */
+	uint16_t voip_rtd_ms, voip_esd_ms;	/* round trip, end system delay */
+	uint8_t voip_mos_lq;			/* x10; 127 = unavailable */
 };
 
 /*
@@ -95,6 +101,7 @@ void rtp_est_init(struct rtp_est *e);
 void rtp_est_update(struct rtp_est *e, const struct rtp_header *h, uint64_t arrival_us,
 		    uint32_t clock_rate);
 uint32_t rtp_est_lost(const struct rtp_est *e); /* expected - received, never negative */
+uint32_t rtp_est_expected(const struct rtp_est *e); /* packets the sequence numbers span */
 uint32_t rtp_est_ext_max(const struct rtp_est *e);
 double rtp_est_jitter_ms(const struct rtp_est *e);
 

@@ -1,5 +1,6 @@
 /* The cdrs and calls_open tables: journal, finish, reconcile after a crash, list. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,15 @@ int store_call_open(struct db *db, const struct store_cdr_row *r)
 		       p, sizeof(p) / sizeof(p[0]));
 }
 
+/* A quality figure in hundredths: the database has integers and text, the SQL divides. */
+static struct db_value opt_quality(const struct store_cdr_quality *q, double v)
+{
+	return q->has_quality ? DBV_INT((int64_t)llround(v * 100)) : DBV_NULL;
+}
+
 static int insert_cdr(struct db *db, const struct store_cdr_row *r)
 {
+	const struct store_cdr_quality *qa = &r->quality[0], *qb = &r->quality[1];
 	struct db_value p[] = {
 		DBV_INT(r->tenant_id),	  DBV_TEXT(r->call_id),	    DBV_TEXT(r->uuid),
 		DBV_TEXT(r->caller),	  DBV_TEXT(r->caller_name), DBV_TEXT(r->callee),
@@ -41,12 +49,17 @@ static int insert_cdr(struct db *db, const struct store_cdr_row *r)
 		DBV_INT(r->end_at),	  DBV_INT(r->duration_s),   DBV_INT(r->billsec),
 		DBV_TEXT(r->disposition), DBV_TEXT(r->hangup_cause), DBV_TEXT(r->hangup_side),
 		DBV_TEXT(r->codec),	  DBV_TEXT(r->trunk),	    DBV_TEXT(r->rtp_stats),
+		opt_quality(qa, qa->mos), opt_quality(qb, qb->mos), opt_quality(qa, qa->loss_pct),
+		opt_quality(qb, qb->loss_pct), opt_quality(qa, qa->jitter_ms),
+		opt_quality(qb, qb->jitter_ms),
 	};
 	return db_exec(db,
 		       "INSERT INTO cdrs (tenant_id, call_id, uuid, caller, caller_name, callee, "
 		       "direction, start_at, answer_at, end_at, duration_s, billsec, disposition, "
-		       "hangup_cause, hangup_side, codec, trunk, rtp_stats) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       "hangup_cause, hangup_side, codec, trunk, rtp_stats, mos_a, mos_b, loss_a, "
+		       "loss_b, jitter_a_ms, jitter_b_ms) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?/100.0, ?/100.0, "
+		       "?/100.0, ?/100.0, ?/100.0, ?/100.0)",
 		       p, sizeof(p) / sizeof(p[0]));
 }
 

@@ -9,6 +9,7 @@
 #define STORE_CDRS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -29,6 +30,11 @@ struct store_cdr_row {
 	char codec[32];
 	char trunk[64];
 	char rtp_stats[256];
+	/* per leg (0 = A, 1 = B); has_quality false: no RTP on it, stored as NULL */
+	struct store_cdr_quality {
+		bool has_quality;
+		double mos, loss_pct, jitter_ms;
+	} quality[2];
 };
 
 typedef int(store_cdr_fn)(const struct store_cdr_row *row, void *arg); /* non-zero stops */

@@ -55,6 +55,8 @@ zv_assert_match ' answered +200 +-> 201 ' "$calls" "show calls lists the answere
 zv_assert_match 'PCMA/8000>PCMU/8000' "$calls" "A keeps its PCMA, B's PCMU is transcoded"
 zv_assert_match 'a:[0-9]+ pt 8 rx [1-9][0-9]* tx [1-9][0-9]* lost [0-9]+  b:[0-9]+ pt 0 rx [1-9][0-9]* tx [1-9]' "$calls" \
 	"RTP is relayed both ways (UAC stream, UAS echo)"
+zv_assert_match '  a: mos [34]\.[0-9]+ loss [0-9.]+% jitter [0-9.]+ms  b: mos [34]\.[0-9]+ ' "$calls" \
+	"show calls gives each leg a MOS estimate, loss and jitter"
 wait "$UAC_PID"
 zv_assert_eq 0 "$?" "the UAC scenario completes (407, 200, ACK, RTP, BYE, 200)"
 wait "$UAS_PID"
@@ -64,6 +66,19 @@ for i in $(seq 20); do zv_ctl show cdrs | grep -q ANSWERED && break; sleep 0.1; 
 cdrs=$(zv_ctl show cdrs demo)
 zv_assert_match ' 200 +-> 201 +ANSWERED +[3-9]s .*caller +PCMA/8000>PCMU/8000' "$cdrs" \
 	"an ANSWERED CDR with billsec, hangup side caller and codec"
+# Loopback loses nothing and hardly delays: each leg's MOS near G.107's best, loss and jitter small.
+quality=$(python3 - "$ZV_DIR/zvonar.db" <<'PY'
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT mos_a, mos_b, loss_a, loss_b, jitter_a_ms, jitter_b_ms FROM cdrs "
+    "WHERE callee = '201' AND disposition = 'ANSWERED' ORDER BY id LIMIT 1").fetchone()
+ok = row is not None and all(v is not None for v in row) and \
+    all(4.0 <= m <= 4.5 for m in row[:2]) and all(0 <= l < 5 for l in row[2:4]) and \
+    all(0 <= j < 30 for j in row[4:])
+print(("sane" if ok else "insane"), row)
+PY
+)
+zv_assert_match '^sane ' "$quality" "the CDR has the quality columns filled: MOS 4.0-4.5, loss < 5 %, jitter < 30 ms ($quality)"
 
 # G.711 <-> Opus: the callee answers opus only; the caller's PCMA stream reaches it as opus
 # (it echoes what it gets, so opus comes back) and the caller hears PCMA.
