@@ -88,6 +88,7 @@ install: all
 	install -D -m 755 $(BUILD)/zvonar $(DESTDIR)/usr/sbin/zvonar
 	install -D -m 755 $(BUILD)/zvonarctl $(DESTDIR)/usr/sbin/zvonarctl
 	install -D -m 644 etc/zvonar.conf $(DESTDIR)/etc/zvonar/zvonar.conf
+	install -D -m 644 sounds/moh/default.wav $(DESTDIR)/usr/share/zvonar/moh/default.wav
 
 clean:
 	rm -rf build build-asan build-fuzz

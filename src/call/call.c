@@ -39,6 +39,8 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	if (cfg->media_ip && *cfg->media_ip)
 		ce->media_ip = xstrdup(cfg->media_ip);
 	ce->cfg.media_ip = ce->media_ip;
+	ce->cfg.moh_file = NULL; /* borrowed only for the load */
+	call_hold_load(ce, cfg->moh_file);
 	ce->journal = journal;
 	ce->cdr = cdr;
 	ce->arg = arg;
@@ -275,6 +277,7 @@ void call_engine_destroy(struct call_engine *ce)
 	call_hangup_all(ce, "node stopped");
 	hmap_free(&ce->dialogs);
 	hmap_free(&ce->relays);
+	media_sound_unref(ce->moh);
 	free(ce->media_ip);
 	free(ce);
 }

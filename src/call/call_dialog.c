@@ -115,6 +115,7 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 			return;
 		}
 		media_relay_set_peer(c->ce->media, c->relay_id, side, &info.peer, info.clock);
+		call_hold_update(c, side, &info);
 	}
 	/* ours towards this leg (to A what we answered it, to B the offer we relayed), with
 	 * the direction that answers the new offer: hold gets recvonly */

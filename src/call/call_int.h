@@ -65,6 +65,7 @@ struct call {
 	char transfer_to[64];
 	struct call_leg *transferor; /* borrowed: the leg that sent the REFER */
 	uint8_t dtmf_pt[2];	/* telephone-event PT each side uses (A, B); 0: it has none */
+	bool held[2];		/* that side put the call on hold: the other hears music */
 };
 
 struct call_engine {
@@ -80,6 +81,7 @@ struct call_engine {
 	struct hmap relays;		/* struct call by relay id */
 	uint64_t next_id;
 	size_t ncalls;
+	struct media_sound *moh;	/* ref or NULL: music on hold */
 };
 
 /* call.c */
@@ -145,6 +147,12 @@ int call_sdp_answer_a(const char *a_offer, const struct call_sdp_info *b, const 
 /* call.c */
 void call_register_relay(struct call *c);
 struct call *call_by_relay(struct call_engine *ce, uint64_t relay_id);
+
+/* call_hold.c: music to the other party while one holds the call */
+/* After a new offer from side: hold (sendonly, inactive, 0.0.0.0) starts the music for the
+ * other side, anything else stops it. */
+void call_hold_update(struct call *c, int side, const struct call_sdp_info *offer);
+void call_hold_load(struct call_engine *ce, const char *path); /* NULL/"": none */
 
 /* call_dtmf.c: digits between legs that speak differently (RFC 4733 events, SIP INFO). */
 /* An INFO carrying a digit, sent on as RFC 4733 events when the other side has them: true

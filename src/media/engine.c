@@ -294,6 +294,22 @@ int media_relay_send_dtmf(struct media_engine *m, uint64_t id, int side, char di
 	return 0;
 }
 
+int media_relay_play(struct media_engine *m, uint64_t id, int side, struct media_sound *s)
+{
+	if (side != 0 && side != 1)
+		return EINVAL;
+	struct media_relay *r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	const struct media_codec_cfg *c = &r->cfg[side].codec;
+	if (s && !c->codec)
+		return EINVAL;
+	/* the encoder is made here, so the media thread never allocates for it */
+	struct media_player *p = s ? media_player_new(s, c->codec, c->pt) : NULL;
+	media_thread_play(r->th, obj_ref(r), side, p);
+	return 0;
+}
+
 void media_relay_close(struct media_engine *m, uint64_t id)
 {
 	struct media_relay *r = media_engine_find(m, id);

@@ -58,12 +58,34 @@ struct media_sock {
 /* The stream the relay passes to a side: as last sent, so packets of ours can join it. */
 struct media_stamp {
 	bool have;
+	bool mark;	  /* the next passed packet is marked: it resumes after ours */
 	uint32_t ssrc, ts;
 	uint16_t seq;	  /* last sent, after the shift */
 	uint16_t shift;	  /* added to passed sequence numbers: one per packet of ours */
 	uint8_t pt;
 	uint64_t at_ms;	  /* when ts was sent */
 };
+
+enum { MEDIA_PLAYER_MS = 20 };
+
+/* A sound looping into one side's codec; built on the control thread, then the media thread's. */
+struct media_player {
+	struct media_sound *snd;	 /* ref */
+	const int16_t *pcm;		 /* borrowed from snd, at codec's PCM rate */
+	size_t n, pos;
+	const struct media_codec *codec; /* borrowed (the table) */
+	void *enc;			 /* owned */
+	uint8_t pt;
+	size_t frame;			 /* PCM samples per packet */
+	uint32_t ts_step, ssrc, ts;
+	bool started;			 /* ts is set and the marker was sent */
+};
+
+struct media_player *media_player_new(struct media_sound *snd, const struct media_codec *c,
+				      uint8_t pt);
+void media_player_destroy(struct media_player *p); /* NULL-safe */
+/* The next 20 ms encoded into out: bytes, or -1. */
+int media_player_frame(struct media_player *p, uint8_t *out, size_t cap);
 
 /* A side as the media thread sees it. */
 struct media_side {
@@ -82,6 +104,7 @@ struct media_side {
 	struct media_dtmf_tx dtmf_tx; /* events we send to this side */
 	struct media_stamp stamp;     /* the passed stream going to this side */
 	struct media_report report;   /* what its RTCP says about what we send it */
+	struct media_player *player;  /* owned: music to this side instead of the other's RTP */
 };
 
 /* A side's codec as media_relay_set_codec gave it. */
@@ -116,6 +139,7 @@ struct media_relay {
 	bool timed_out;
 	bool playing;	  /* play is running */
 	struct timer play; /* 20 ms while we send packets of our own (events, music) */
+	uint64_t play_next_ms; /* when the next tick is due: ticks keep time, not just pace */
 	unsigned seen_gen;
 	uint32_t seen_codec_gen;
 	/* shared */
@@ -183,6 +207,8 @@ void media_thread_add(struct media_thread *th, struct media_relay *r);	 /* passe
 void media_thread_close(struct media_thread *th, struct media_relay *r); /* passes a ref */
 void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side, char digit,
 		       unsigned duration_ms); /* passes a ref */
+void media_thread_play(struct media_thread *th, struct media_relay *r, int side,
+		       struct media_player *p); /* passes a ref and p */
 
 /* relay.c (media thread, or the control thread once media threads are joined) */
 struct media_relay *media_relay_new(void);
@@ -198,6 +224,7 @@ bool media_side_dest(const struct media_side *s, int kind, struct sa *dst);
 /* relay_play.c: packets of our own towards a side (RFC 4733 events), on the play timer */
 void media_play_dtmf(struct media_relay *r, int side, char digit, unsigned duration_ms);
 void media_play_stop(struct media_relay *r); /* before the relay leaves its thread */
+void media_play_music(struct media_relay *r, int side, struct media_player *p); /* takes p */
 /* A passed RTP packet p towards out: shifted past ours, remembered. */
 void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_header *h,
 		      uint64_t now_ms);

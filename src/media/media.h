@@ -97,6 +97,23 @@ int media_relay_set_source(struct media_engine *m, uint64_t id, int side, const 
 int media_relay_send_dtmf(struct media_engine *m, uint64_t id, int side, char digit,
 			  unsigned duration_ms);
 
+/* A sound for media_relay_play: refcounted, immutable, shared by every call that plays it. */
+struct media_sound;
+/* Reads a WAV (or any libsndfile format) once: 0, ENOENT, EBADMSG (not audio), EOVERFLOW
+ * (longer than 10 minutes), EINVAL. Any rate and channel count. */
+int media_sound_load(struct media_sound **sp, const char *path);
+void media_sound_unref(struct media_sound *s); /* NULL-safe */
+double media_sound_seconds(const struct media_sound *s);
+
+/*
+ * Plays s to side in a loop, in side's codec, instead of what the other side sends (music on
+ * hold), until called again with NULL. The music is a stream of its own SSRC, marked at its
+ * start; its sequence numbers and timestamps continue the stream the side was getting, and
+ * that stream, when it resumes, is marked too. 0, ENOENT, EINVAL (side, or that side has no
+ * codec set).
+ */
+int media_relay_play(struct media_engine *m, uint64_t id, int side, struct media_sound *s);
+
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */
 

@@ -16,6 +16,7 @@ static void media_relay_free(void *obj)
 	for (int i = 0; i < 2; i++) {
 		media_xcode_destroy(r->side[i].xc);
 		media_xcode_destroy(r->cfg[i].xc);
+		media_player_destroy(r->side[i].player);
 	}
 	pthread_mutex_destroy(&r->lock);
 }

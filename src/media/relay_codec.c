@@ -89,6 +89,10 @@ void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header 
 	struct media_relay *r = o->ms->r;
 	struct media_side *in = &r->side[o->ms->side], *out = &r->side[!o->ms->side];
 
+	if (out->player) {
+		in->st.dropped++; /* the other side hears music instead */
+		return;
+	}
 	/* until both offer and answer are known, the relay stays a plain relay */
 	if (!in->codec || !out->codec) {
 		media_codec_pass(o, out, p, h, len);

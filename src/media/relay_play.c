@@ -1,8 +1,8 @@
 /*
  * Packets of our own in a relay's streams, sent on a 20 ms timer of the media thread: RFC 4733
- * events for digits the control thread asked for. They join the stream the side already
- * gets: a transcoded one through its transcoder, a passed one by shifting the sequence
- * numbers of what is passed after them.
+ * events for digits the control thread asked for, and music on hold. They join the stream the
+ * side already gets: a transcoded one through its transcoder, a passed one by shifting the
+ * sequence numbers of what is passed after them.
  */
 #include <string.h>
 
@@ -16,8 +16,14 @@ void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_heade
 		      uint64_t now_ms)
 {
 	struct media_stamp *st = &out->stamp;
-	uint16_t seq = (uint16_t)(h->seq + st->shift);
 
+	if (st->mark) {
+		/* back after music: what was dropped meanwhile leaves no hole in the numbers */
+		st->shift = (uint16_t)(st->seq + 1 - h->seq);
+		p[1] |= 0x80;
+		st->mark = false;
+	}
+	uint16_t seq = (uint16_t)(h->seq + st->shift);
 	if (st->shift) {
 		p[2] = (uint8_t)(seq >> 8);
 		p[3] = (uint8_t)seq;
@@ -53,11 +59,11 @@ static void media_wr(uint8_t *p, uint32_t v, int n)
 		p[i] = (uint8_t)v;
 }
 
-/* One packet of ours to side x, header and all, in the passed stream. */
+/* One packet of ours to side x, header and all, in the passed stream (ssrc 0: its own). */
 static void media_play_pass(struct media_out *o, struct media_side *s, const uint8_t *payload,
-			    size_t plen, bool marker, uint8_t pt, uint32_t ts)
+			    size_t plen, bool marker, uint8_t pt, uint32_t ts, uint32_t ssrc)
 {
-	uint8_t pkt[RTP_HEADER_MIN + MEDIA_DTMF_PAYLOAD + 160 * 6];
+	uint8_t pkt[MEDIA_OUT_SLOT];
 	struct media_stamp *st = &s->stamp;
 
 	if (plen > sizeof(pkt) - RTP_HEADER_MIN)
@@ -74,16 +80,58 @@ static void media_play_pass(struct media_out *o, struct media_side *s, const uin
 	st->shift++;
 	media_wr(pkt + 2, st->seq, 2);
 	media_wr(pkt + 4, ts, 4);
-	media_wr(pkt + 8, st->ssrc, 4);
+	media_wr(pkt + 8, ssrc ? ssrc : st->ssrc, 4);
 	memcpy(pkt + RTP_HEADER_MIN, payload, plen);
 	media_out_copy(o, pkt, RTP_HEADER_MIN + plen);
+}
+
+/* Our packet to side x in the stream it gets: through the transcoder or the passed stream. */
+static void media_play_emit(struct media_relay *r, int x, const uint8_t *payload, size_t plen,
+			    bool marker, uint8_t pt, uint32_t ts, uint32_t ssrc)
+{
+	struct media_side *s = &r->side[x], *from = &r->side[!x];
+	struct media_out o = {.ms = &from->sock[MEDIA_RTP], .b = r->th->batch};
+
+	if (!media_side_dest(s, MEDIA_RTP, &o.dst))
+		return;
+	if (from->xc)
+		media_xcode_inject(from->xc, payload, plen, marker, pt, ts, ssrc, media_out_copy, &o);
+	else
+		media_play_pass(&o, s, payload, plen, marker, pt, ts, ssrc);
+	media_out_flush(&o);
+}
+
+/* Where the stream going to side x is now, in its clock. */
+static uint32_t media_play_now(const struct media_relay *r, int x, uint64_t now_ms)
+{
+	const struct media_side *from = &r->side[!x];
+
+	return from->xc ? media_xcode_now(from->xc) : media_stamp_now(&r->side[x], now_ms);
+}
+
+/* This tick's music packet to side x. */
+static void media_play_music_tick(struct media_relay *r, int x, uint64_t now_ms)
+{
+	struct media_player *p = r->side[x].player;
+	uint8_t payload[MEDIA_PAYLOAD_MAX];
+
+	if (!p)
+		return;
+	bool first = !p->started;
+	if (first) {
+		p->ts = media_play_now(r, x, now_ms);
+		p->started = true;
+	}
+	int len = media_player_frame(p, payload, sizeof(payload));
+	if (len > 0)
+		media_play_emit(r, x, payload, (size_t)len, first, p->pt, p->ts, p->ssrc);
+	p->ts += p->ts_step;
 }
 
 /* This tick's event packet to side x, if any. */
 static void media_play_dtmf_tick(struct media_relay *r, int x, uint64_t now_ms)
 {
-	struct media_side *s = &r->side[x], *from = &r->side[!x];
-	struct media_out o = {.ms = &from->sock[MEDIA_RTP], .b = r->th->batch};
+	struct media_side *s = &r->side[x];
 	uint32_t clock = media_play_clock(s);
 	struct media_dtmf_event ev;
 	uint8_t payload[MEDIA_DTMF_PAYLOAD];
@@ -92,21 +140,19 @@ static void media_play_dtmf_tick(struct media_relay *r, int x, uint64_t now_ms)
 	if (!media_dtmf_tx_next(&s->dtmf_tx, clock, clock / 1000 * MEDIA_PLAY_MS, &ev, &marker))
 		return;
 	if (marker) /* the event starts where the stream is now */
-		s->dtmf_tx.ts = from->xc ? media_xcode_now(from->xc) : media_stamp_now(s, now_ms);
-	if (!media_side_dest(s, MEDIA_RTP, &o.dst) || !s->dtmf_pt)
+		s->dtmf_tx.ts = media_play_now(r, x, now_ms);
+	if (!s->dtmf_pt)
 		return;
 	media_dtmf_encode(payload, sizeof(payload), &ev);
-	if (from->xc)
-		media_xcode_inject(from->xc, payload, sizeof(payload), marker, s->dtmf_pt,
-				   s->dtmf_tx.ts, 0, media_out_copy, &o);
-	else
-		media_play_pass(&o, s, payload, sizeof(payload), marker, s->dtmf_pt, s->dtmf_tx.ts);
-	media_out_flush(&o);
+	media_play_emit(r, x, payload, sizeof(payload), marker, s->dtmf_pt, s->dtmf_tx.ts, 0);
 }
 
 static bool media_play_busy(const struct media_relay *r)
 {
-	return media_dtmf_tx_busy(&r->side[0].dtmf_tx) || media_dtmf_tx_busy(&r->side[1].dtmf_tx);
+	for (int x = 0; x < 2; x++)
+		if (media_dtmf_tx_busy(&r->side[x].dtmf_tx) || r->side[x].player)
+			return true;
+	return false;
 }
 
 static void media_play_on_tick(void *arg)
@@ -115,11 +161,19 @@ static void media_play_on_tick(void *arg)
 	uint64_t now = loop_now(r->th->loop);
 
 	media_relay_sync_cfg(r, now);
-	for (int x = 0; x < 2; x++)
+	for (int x = 0; x < 2; x++) {
 		media_play_dtmf_tick(r, x, now);
+		media_play_music_tick(r, x, now);
+	}
 	r->playing = media_play_busy(r);
-	if (r->playing)
-		loop_timer_start(r->th->loop, &r->play, MEDIA_PLAY_MS, media_play_on_tick, r);
+	if (!r->playing)
+		return;
+	/* due times step by 20 ms, so the music keeps its rate whatever the loop's lateness */
+	r->play_next_ms += MEDIA_PLAY_MS;
+	if (r->play_next_ms + MEDIA_PLAY_MS * 5 < now)
+		r->play_next_ms = now; /* far behind (a stalled thread): no burst to catch up */
+	uint64_t delay = r->play_next_ms > now ? r->play_next_ms - now : 1;
+	loop_timer_start(r->th->loop, &r->play, delay, media_play_on_tick, r);
 }
 
 static void media_play_start(struct media_relay *r)
@@ -127,7 +181,25 @@ static void media_play_start(struct media_relay *r)
 	if (r->playing)
 		return;
 	r->playing = true;
+	r->play_next_ms = loop_now(r->th->loop);
 	loop_timer_start(r->th->loop, &r->play, 1, media_play_on_tick, r);
+}
+
+void media_play_music(struct media_relay *r, int side, struct media_player *p)
+{
+	struct media_side *s = &r->side[side], *from = &r->side[!side];
+
+	if (s->player && !p) {
+		/* the relayed stream comes back: its first packet says the source changed */
+		if (from->xc)
+			media_xcode_remark(from->xc);
+		else
+			s->stamp.mark = true;
+	}
+	media_player_destroy(s->player);
+	s->player = p;
+	if (p)
+		media_play_start(r);
 }
 
 void media_play_dtmf(struct media_relay *r, int side, char digit, unsigned duration_ms)

@@ -9,7 +9,7 @@
 #include "core/queue.h"
 #include "media/engine.h"
 
-enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE, MEDIA_CMD_DTMF };
+enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE, MEDIA_CMD_DTMF, MEDIA_CMD_PLAY };
 
 struct media_cmd {
 	enum media_cmd_op op;
@@ -17,6 +17,7 @@ struct media_cmd {
 	int side;
 	char digit;
 	unsigned duration_ms;
+	struct media_player *player; /* owned; NULL: stop */
 };
 
 static void media_thread_on_cmd(void *msg, void *arg)
@@ -28,6 +29,9 @@ static void media_thread_on_cmd(void *msg, void *arg)
 	} else if (c->op == MEDIA_CMD_DTMF) {
 		/* queued before any close of the relay, so it is still attached */
 		media_play_dtmf(c->r, c->side, c->digit, c->duration_ms);
+		obj_unref(c->r);
+	} else if (c->op == MEDIA_CMD_PLAY) {
+		media_play_music(c->r, c->side, c->player);
 		obj_unref(c->r);
 	} else {
 		media_relay_detach(c->r);
@@ -58,7 +62,16 @@ void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side,
 {
 	struct media_cmd *c = xcalloc(1, sizeof(*c));
 
-	*c = (struct media_cmd){MEDIA_CMD_DTMF, r, side, digit, duration_ms};
+	*c = (struct media_cmd){MEDIA_CMD_DTMF, r, side, digit, duration_ms, NULL};
+	media_thread_push_cmd(th, c);
+}
+
+void media_thread_play(struct media_thread *th, struct media_relay *r, int side,
+		       struct media_player *p)
+{
+	struct media_cmd *c = xcalloc(1, sizeof(*c));
+
+	*c = (struct media_cmd){MEDIA_CMD_PLAY, r, side, 0, 0, p};
 	media_thread_push_cmd(th, c);
 }
 

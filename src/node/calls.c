@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "call/call.h"
 #include "core/log.h"
@@ -107,6 +108,14 @@ static const struct sip_aor *resolve_extension(void *arg, int64_t tenant_id, con
 	return u && u->row.enabled ? sip_location_find(n->loc, tenant_id, str_c(user)) : NULL;
 }
 
+/* The setting, else the installed file, else the source tree's (a node run from it). */
+static const char *moh_path(const struct settings *s)
+{
+	if (s->moh_file && *s->moh_file)
+		return s->moh_file;
+	return access(NODE_MOH_INSTALLED, R_OK) == 0 ? NODE_MOH_INSTALLED : NODE_MOH_SOURCE;
+}
+
 int node_calls_open(struct node *n)
 {
 	const struct settings *s = &n->set;
@@ -121,6 +130,7 @@ int node_calls_open(struct node *n)
 		.no_answer_s = (unsigned)s->call_no_answer,
 		.max_duration_s = (unsigned)s->call_max_duration,
 		.media_ip = s->media_ip,
+		.moh_file = moh_path(s),
 	};
 	struct reconcile_job job = { 0 };
 	int err = store_run_sync(n->store, reconcile_op, &job);

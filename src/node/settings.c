@@ -38,6 +38,9 @@ const struct conf_def settings_table[] = {
 	  "address announced in SDP (behind NAT: the public one); default the SIP local address" },
 	{ I(media_threads), "0", 0, 64, "media threads relaying RTP (0 = one per CPU)" },
 	{ I(rtp_timeout), "60", 0, 86400, "hang up an answered call without RTP this long (0 = off)" },
+	{ S(moh_file), NULL, 0, 0,
+	  "music on hold, any WAV; default " NODE_MOH_INSTALLED ", else " NODE_MOH_SOURCE " (the "
+	  "source tree's)" },
 	{ I(call_no_answer), "60", 0, 3600, "seconds a call may ring before 480 (0 = no limit)" },
 	{ I(call_max_duration), "14400", 0, 604800,
 	  "seconds an answered call may last (0 = no limit)" },

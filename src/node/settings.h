@@ -6,6 +6,10 @@
 
 #include "core/conf.h"
 
+/* Where the shipped music on hold is: installed by make install, or in the source tree. */
+#define NODE_MOH_INSTALLED "/usr/share/zvonar/moh/default.wav"
+#define NODE_MOH_SOURCE "sounds/moh/default.wav"
+
 struct settings {
 	char *sip_listen; /* space-separated addresses; "auto" = this machine's addresses */
 	int sip_port;
@@ -21,6 +25,7 @@ struct settings {
 	int rtp_port_min, rtp_port_max;
 	char *rtp_bind, *media_ip;
 	int media_threads, rtp_timeout, call_no_answer, call_max_duration;
+	char *moh_file;
 	char *data_dir;
 	char *db;
 	char *ctl_socket;

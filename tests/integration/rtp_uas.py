@@ -4,7 +4,8 @@ the INFO bodies it gets, answers the caller's BYE, and writes what it saw as JSO
 
 rtp_uas.py --sip-port P --media-port M --codec PCMU/8000/0 [--events PT] [--events-rate R]
            --out FILE [--timeout S]
-Each RTP packet is recorded as [pt, marker, seq, ts, ssrc, first 4 payload bytes as hex].
+Each RTP packet is recorded as [pt, marker, seq, ts, ssrc, first 4 payload bytes as hex,
+the whole payload as hex].
 """
 import argparse
 import json
@@ -63,7 +64,7 @@ def record_rtp(data, out):
         return
     out.append([data[1] & 0x7f, bool(data[1] & 0x80), int.from_bytes(data[2:4], "big"),
                 int.from_bytes(data[4:8], "big"), int.from_bytes(data[8:12], "big"),
-                data[12:16].hex()])
+                data[12:16].hex(), data[12:].hex()])
 
 
 def main():
