@@ -17,6 +17,7 @@
 #include "core/timer.h"
 #include "media/codec.h"
 #include "media/dtmf.h"
+#include "media/jitter.h"
 #include "media/quality.h"
 #include "media/media.h"
 #include "media/rtp.h"
@@ -140,6 +141,7 @@ struct media_relay {
 	bool playing;	  /* play is running */
 	struct timer play; /* 20 ms while we send packets of our own (events, music) */
 	uint64_t play_next_ms; /* when the next tick is due: ticks keep time, not just pace */
+	struct timer jb_timer; /* when the next packet leaves a transcoder's jitter buffer */
 	unsigned seen_gen;
 	uint32_t seen_codec_gen;
 	/* shared */
@@ -233,6 +235,7 @@ void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, 
 /* relay_codec.c: the codec step of each accepted RTP packet (a plain relay until both are set) */
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
 void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
+void media_codec_jb_stop(struct media_relay *r);
 
 /* quality.c */
 void media_quality_fill(struct media_side_stats *st, const struct media_side *s);

@@ -14,7 +14,7 @@
 
 /* G.107 defaults: Ro - Is; the R and MOS limits of Annex B */
 #define MEDIA_R_BASE 93.2
-enum { MEDIA_NOMINAL_NET_MS = 20, MEDIA_JB_MIN_MS = 20 };
+enum { MEDIA_NOMINAL_NET_MS = 20, MEDIA_QUALITY_JB_MS = 20 };
 
 /* G.113 Appendix I: Ie, and Bpl for random loss with the codec's own or our concealment */
 static const struct {
@@ -98,7 +98,7 @@ void media_quality_fill(struct media_side_stats *st, const struct media_side *s)
 	}
 	double loss = st->loss_pct > st->remote_loss_pct ? st->loss_pct : st->remote_loss_pct;
 	double jit = st->jitter_ms > st->remote_jitter_ms ? st->jitter_ms : st->remote_jitter_ms;
-	double jb = 2 * jit < MEDIA_JB_MIN_MS ? MEDIA_JB_MIN_MS : 2 * jit;
+	double jb = 2 * jit < MEDIA_QUALITY_JB_MS ? MEDIA_QUALITY_JB_MS : 2 * jit;
 	double net = st->rtt_ms ? st->rtt_ms / 2.0 : MEDIA_NOMINAL_NET_MS;
 	unsigned ptime = s->codec ? s->codec->frame_ms : 20;
 	double r = media_quality_r(net + jb + (ptime < 20 ? 20 : ptime), loss,

@@ -28,6 +28,7 @@ struct media_relay *media_relay_new(void)
 	pthread_mutex_init(&r->lock, NULL);
 	atomic_init(&r->cfg_gen, 0);
 	timer_init(&r->play);
+	timer_init(&r->jb_timer);
 	for (int s = 0; s < 2; s++) {
 		for (int k = 0; k < 2; k++) {
 			struct media_sock *ms = &r->side[s].sock[k];

@@ -68,16 +68,91 @@ static void media_codec_event(struct media_out *o, struct media_side *in, struct
 	media_codec_pass(o, out, p, h, len);
 }
 
+/* What in's jitter buffer lets go by now, decoded and re-encoded into o (NULL: dropped). */
+static void media_codec_release(struct media_out *o, struct media_relay *r, struct media_side *in,
+				uint64_t now)
+{
+	struct media_jb *jb = media_xcode_jb(in->xc);
+	struct rtp_header h;
+	const uint8_t *p;
+	size_t len;
+
+	while ((p = media_jb_get(jb, now, &len)) != NULL) {
+		if (!o || rtp_header_decode(p, len, &h) != 0) {
+			in->st.dropped++;
+			continue;
+		}
+		/* refused or late input: concealed by the next packet, or already was */
+		if (media_xcode_audio(in->xc, &h, p, &o->b->pcm, media_out_copy, o) != 0)
+			in->st.dropped++;
+		char digit = media_xcode_digit(in->xc);
+		if (digit)
+			media_dtmf_heard(r, (int)(in - r->side), digit, 0, true);
+	}
+}
+
+static void media_codec_jb_arm(struct media_relay *r, uint64_t now);
+
+/* The jitter buffers' timer: each side's due packets go out from that side's socket pair. */
+static void media_codec_jb_tick(void *arg)
+{
+	struct media_relay *r = arg;
+	uint64_t now = loop_now(r->th->loop);
+
+	media_relay_sync_cfg(r, now);
+	for (int i = 0; i < 2; i++) {
+		struct media_side *in = &r->side[i], *out = &r->side[!i];
+		struct media_out o = {.ms = &in->sock[MEDIA_RTP], .b = r->th->batch};
+		if (!in->xc)
+			continue;
+		bool can = !out->player && media_side_dest(out, MEDIA_RTP, &o.dst);
+		media_codec_release(can ? &o : NULL, r, in, now);
+		if (o.n)
+			media_out_flush(&o);
+	}
+	media_codec_jb_arm(r, now);
+}
+
+/* The timer at the earliest packet due in either buffer. */
+static void media_codec_jb_arm(struct media_relay *r, uint64_t now)
+{
+	uint64_t next = 0;
+
+	for (int i = 0; i < 2; i++) {
+		uint64_t t = r->side[i].xc ? media_jb_next_ms(media_xcode_jb(r->side[i].xc)) : 0;
+		if (t && (!next || t < next))
+			next = t;
+	}
+	if (!next) {
+		timer_cancel(&r->jb_timer);
+		return;
+	}
+	loop_timer_start(r->th->loop, &r->jb_timer, next > now ? next - now : 1, media_codec_jb_tick, r);
+}
+
+void media_codec_jb_stop(struct media_relay *r)
+{
+	timer_cancel(&r->jb_timer);
+}
+
+/* The delay a stream with this jitter needs: three times it, and a little for the timer. */
+static unsigned media_codec_jb_want(const struct media_side *in)
+{
+	return (unsigned)(3 * rtp_est_jitter_ms(&in->est)) + 10;
+}
+
 static void media_codec_audio(struct media_out *o, struct media_side *in, struct media_side *out,
 			      uint8_t *p, const struct rtp_header *h, size_t len)
 {
 	if (in->xc) {
-		/* refused or late input: concealed by the next packet, or already was */
-		if (media_xcode_audio(in->xc, h, p, &o->b->pcm, media_out_copy, o) != 0)
-			in->st.dropped++;
-		char digit = media_xcode_digit(in->xc);
-		if (digit)
-			media_dtmf_heard(o->ms->r, (int)(in - o->ms->r->side), digit, 0, true);
+		struct media_relay *r = o->ms->r;
+		struct media_jb *jb = media_xcode_jb(in->xc);
+		uint64_t now = loop_now(r->th->loop);
+		media_jb_set_target(jb, media_codec_jb_want(in));
+		if (media_jb_put(jb, p, len, h, now) != 0)
+			in->st.dropped++; /* late or repeated */
+		media_codec_release(o, r, in, now);
+		media_codec_jb_arm(r, now);
 		return;
 	}
 	media_codec_set_pt(p, out->pt);

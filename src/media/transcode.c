@@ -7,6 +7,7 @@
 #include "core/mem.h"
 #include "core/rand.h"
 #include "media/dtmf.h"
+#include "media/jitter.h"
 #include "media/transcode.h"
 
 /* 3 is the quality VoIP resamplers use: its stop band is far below what G.711 resolves */
@@ -34,6 +35,7 @@ struct media_xcode {
 	bool ev_valid; /* ev_in_ts was mapped to ev_out_ts */
 	uint32_t ev_in_ts, ev_out_ts;
 	struct media_dtmf_inband *inband; /* owned; NULL: tones are not listened for */
+	struct media_jb *jb;		  /* owned: the input waits here before decoding */
 	uint8_t pkt[MEDIA_OUT_SLOT];
 };
 
@@ -70,6 +72,7 @@ struct media_xcode *media_xcode_new(const struct media_codec *in, const struct m
 	x->seq = (uint16_t)rand_u32();
 	x->pt = pt;
 	x->marker = true;
+	x->jb = media_jb_new(in->rate);
 	return x;
 }
 
@@ -84,6 +87,7 @@ void media_xcode_destroy(struct media_xcode *x)
 	if (x->rs)
 		speex_resampler_destroy(x->rs);
 	media_dtmf_inband_destroy(x->inband);
+	media_jb_destroy(x->jb);
 	free(x->fifo);
 	free(x);
 }
@@ -322,4 +326,9 @@ void media_xcode_inject(struct media_xcode *x, const uint8_t *payload, size_t pl
 void media_xcode_remark(struct media_xcode *x)
 {
 	x->marker = true;
+}
+
+struct media_jb *media_xcode_jb(struct media_xcode *x)
+{
+	return x->jb;
 }

@@ -63,6 +63,8 @@ uint32_t media_xcode_now(const struct media_xcode *x); /* where the output audio
 /* ssrc 0: the stream's own. */
 void media_xcode_inject(struct media_xcode *x, const uint8_t *payload, size_t plen, bool marker,
 			uint8_t pt, uint32_t ts, uint32_t ssrc, media_emit_fn *fn, void *arg);
+/* The jitter buffer the relay puts the input in before media_xcode_audio. */
+struct media_jb *media_xcode_jb(struct media_xcode *x);
 /* The next audio packet is marked (after packets of another source). */
 void media_xcode_remark(struct media_xcode *x);
 
