@@ -106,6 +106,8 @@ struct media_side {
 	struct media_stamp stamp;     /* the passed stream going to this side */
 	struct media_report report;   /* what its RTCP says about what we send it */
 	struct media_player *player;  /* owned: music to this side instead of the other's RTP */
+	uint64_t rtp_tx_pkts, rtp_tx_octets; /* RTP sent to this side (octets: payload) */
+	uint32_t rtcp_expected, rtcp_received; /* at our last report on its stream */
 };
 
 /* A side's codec as media_relay_set_codec gave it. */
@@ -142,6 +144,8 @@ struct media_relay {
 	struct timer play; /* 20 ms while we send packets of our own (events, music) */
 	uint64_t play_next_ms; /* when the next tick is due: ticks keep time, not just pace */
 	struct timer jb_timer; /* when the next packet leaves a transcoder's jitter buffer */
+	struct timer rtcp_timer; /* our reports on transcoded streams */
+	bool rtcp_on;
 	unsigned seen_gen;
 	uint32_t seen_codec_gen;
 	/* shared */
@@ -236,6 +240,10 @@ void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, 
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
 void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
 void media_codec_jb_stop(struct media_relay *r);
+
+/* relay_rtcp.c: our SR/RR on the legs whose streams we make (transcoding) */
+void media_rtcp_check(struct media_relay *r); /* starts the timer when there is a transcoder */
+void media_rtcp_stop(struct media_relay *r);
 
 /* quality.c */
 void media_quality_fill(struct media_side_stats *st, const struct media_side *s);

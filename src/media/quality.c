@@ -52,12 +52,16 @@ double media_quality_mos(double r)
 	return mos < 1 ? 1 : mos; /* the polynomial dips below 1 for R under 6.5 */
 }
 
-int media_report_take(struct media_report *rep, const uint8_t *p, size_t len)
+int media_report_take(struct media_report *rep, const uint8_t *p, size_t len, uint64_t now_ms)
 {
 	struct rtcp_summary s;
 
 	if (rtcp_decode_compound(p, len, &s) != 0)
 		return EBADMSG;
+	if (s.has_sr) {
+		rep->lsr = (uint32_t)(s.ntp >> 16);
+		rep->lsr_at_ms = now_ms;
+	}
 	/* one remote source in a two-party call: its first block is about our stream */
 	if (s.nreports) {
 		rep->have = true;

@@ -28,9 +28,12 @@ struct media_report {
 	bool voip;	     /* an XR VoIP metrics block came */
 	uint8_t voip_loss;   /* /256 */
 	uint16_t voip_rtd_ms;
+	uint32_t lsr;	     /* middle 32 bits of its last SR's NTP time, 0 = none */
+	uint64_t lsr_at_ms;  /* when that SR came (monotonic) */
 };
 
-/* Folds an RTCP compound from the leg into rep; a malformed one is ignored (EBADMSG). */
-int media_report_take(struct media_report *rep, const uint8_t *p, size_t len);
+/* Folds an RTCP compound from the leg, arrived at now_ms, into rep; a malformed one is
+ * ignored (EBADMSG). */
+int media_report_take(struct media_report *rep, const uint8_t *p, size_t len, uint64_t now_ms);
 
 #endif

@@ -86,6 +86,7 @@ void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
 	/* codec state is freed outside the lock the control thread waits on */
 	media_xcode_destroy(old[0]);
 	media_xcode_destroy(old[1]);
+	media_rtcp_check(r);
 	/* a re-INVITE restarts the timeout: the new peer gets a full period to send */
 	r->idle_since_ms = now_ms;
 }
@@ -198,7 +199,7 @@ static enum media_take media_sock_take(struct media_sock *ms, struct media_batch
 	s->st.rx_bytes += len;
 	if (ms->kind != MEDIA_RTP) {
 		/* forwarded as it is; what it says about our stream is kept for the leg's quality */
-		media_report_take(&s->report, b->data[i], len);
+		media_report_take(&s->report, b->data[i], len, now);
 		return MEDIA_TAKE_OTHER;
 	}
 	r->last_rx_ms = now;
@@ -250,8 +251,13 @@ void media_out_flush(struct media_out *o)
 			continue;
 		}
 		for (int j = 0; j < sent; j++) {
+			size_t len = b->tx[done + (size_t)j].msg_len;
 			out->st.tx_pkts++;
-			out->st.tx_bytes += b->tx[done + (size_t)j].msg_len;
+			out->st.tx_bytes += len;
+			if (o->ms->kind == MEDIA_RTP && len >= RTP_HEADER_MIN) {
+				out->rtp_tx_pkts++;
+				out->rtp_tx_octets += len - RTP_HEADER_MIN;
+			}
 		}
 		done += (size_t)sent;
 	}
@@ -308,6 +314,8 @@ static void media_sock_on_read(int fd, unsigned events, void *arg)
 			continue;
 		if (!can)
 			r->side[ms->side].st.dropped++; /* the other side is on hold or unknown */
+		else if (ms->kind == MEDIA_RTCP && r->side[ms->side].xc)
+			continue; /* about a stream the other side never sees: we report ourselves */
 		else if (t == MEDIA_TAKE_RTP)
 			media_codec_route(&o, o.b->data[i], &rh, o.b->rx[i].msg_len);
 		else

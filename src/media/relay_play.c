@@ -213,6 +213,7 @@ void media_play_stop(struct media_relay *r)
 	timer_cancel(&r->play);
 	r->playing = false;
 	media_codec_jb_stop(r);
+	media_rtcp_stop(r);
 }
 
 void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, bool inband)

@@ -250,6 +250,65 @@ int rtcp_decode_compound(const uint8_t *p, size_t len, struct rtcp_summary *out)
 	return 0;
 }
 
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	wr16(p, (uint16_t)(v >> 16));
+	wr16(p + 2, (uint16_t)v);
+}
+
+/* One report block (RFC 3550 6.4.1) at p: 24 octets. */
+static void rtcp_report_encode(uint8_t *p, const struct rtcp_report *r)
+{
+	int32_t lost = r->cum_lost > 0x7fffff ? 0x7fffff : r->cum_lost < -0x800000 ? -0x800000 : r->cum_lost;
+
+	wr32(p, r->ssrc);
+	wr32(p + 4, (uint32_t)r->fraction_lost << 24 | ((uint32_t)lost & 0xffffff));
+	wr32(p + 8, r->ext_max_seq);
+	wr32(p + 12, r->jitter);
+	wr32(p + 16, r->lsr);
+	wr32(p + 20, r->dlsr);
+}
+
+size_t rtcp_encode(uint8_t *out, size_t cap, const struct rtcp_out *o)
+{
+	size_t clen = o->cname ? strlen(o->cname) : 0;
+	size_t rlen = (o->sr ? 28 : 8) + (o->has_report ? 24 : 0);
+	/* SDES: header, SSRC, CNAME item, a null octet, padded to a word */
+	size_t slen = (8 + 2 + clen + 1 + 3) & ~(size_t)3;
+
+	if (clen > RTCP_CNAME_MAX || cap < rlen + slen)
+		return 0;
+	out[0] = (uint8_t)(0x80 | (o->has_report ? 1 : 0));
+	out[1] = o->sr ? RTCP_SR : RTCP_RR;
+	wr16(out + 2, (uint16_t)(rlen / 4 - 1));
+	wr32(out + 4, o->ssrc);
+	if (o->sr) {
+		wr32(out + 8, (uint32_t)(o->ntp >> 32));
+		wr32(out + 12, (uint32_t)o->ntp);
+		wr32(out + 16, o->rtp_ts);
+		wr32(out + 20, o->pkts);
+		wr32(out + 24, o->octets);
+	}
+	if (o->has_report)
+		rtcp_report_encode(out + rlen - 24, &o->report);
+	uint8_t *q = out + rlen;
+	memset(q, 0, slen);
+	q[0] = 0x81;
+	q[1] = RTCP_SDES;
+	wr16(q + 2, (uint16_t)(slen / 4 - 1));
+	wr32(q + 4, o->ssrc);
+	q[8] = 1; /* CNAME */
+	q[9] = (uint8_t)clen;
+	memcpy(q + 10, o->cname ? o->cname : "", clen);
+	return rlen + slen;
+}
+
 void rtp_est_init(struct rtp_est *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -339,6 +398,11 @@ uint32_t rtp_est_expected(const struct rtp_est *e)
 		return 0;
 	int64_t expected = (int64_t)rtp_est_ext_max(e) - e->base_seq + 1;
 	return expected < 0 ? 0 : expected > UINT32_MAX ? UINT32_MAX : (uint32_t)expected;
+}
+
+uint32_t rtp_est_received(const struct rtp_est *e)
+{
+	return e->received;
 }
 
 uint32_t rtp_est_lost(const struct rtp_est *e)

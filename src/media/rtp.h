@@ -77,6 +77,20 @@ struct rtcp_summary {
  */
 int rtcp_decode_compound(const uint8_t *p, size_t len, struct rtcp_summary *out);
 
+/* What our own RTCP says: an SR (sr) or an RR, at most one report block, SDES CNAME. */
+struct rtcp_out {
+	uint32_t ssrc;
+	bool sr;
+	uint64_t ntp;		   /* SR: wall clock, NTP format */
+	uint32_t rtp_ts, pkts, octets; /* SR: the stream's timestamp at ntp, what it sent */
+	bool has_report;
+	struct rtcp_report report;
+	const char *cname;	   /* at most RTCP_CNAME_MAX bytes */
+};
+
+/* The compound (SR or RR, then SDES) into out: its length, or 0 when cap is too small. */
+size_t rtcp_encode(uint8_t *out, size_t cap, const struct rtcp_out *o);
+
 /*
  * Receiver statistics of one RTP stream: sequence tracking after RFC 3550 A.1
  * (wrap-safe, big jumps need two packets in a row to resync), loss as in A.3 and
@@ -102,6 +116,7 @@ void rtp_est_update(struct rtp_est *e, const struct rtp_header *h, uint64_t arri
 		    uint32_t clock_rate);
 uint32_t rtp_est_lost(const struct rtp_est *e); /* expected - received, never negative */
 uint32_t rtp_est_expected(const struct rtp_est *e); /* packets the sequence numbers span */
+uint32_t rtp_est_received(const struct rtp_est *e);
 uint32_t rtp_est_ext_max(const struct rtp_est *e);
 double rtp_est_jitter_ms(const struct rtp_est *e);
 

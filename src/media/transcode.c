@@ -332,3 +332,8 @@ struct media_jb *media_xcode_jb(struct media_xcode *x)
 {
 	return x->jb;
 }
+
+uint32_t media_xcode_ssrc(const struct media_xcode *x)
+{
+	return x->ssrc;
+}

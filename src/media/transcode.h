@@ -60,6 +60,7 @@ char media_xcode_digit(struct media_xcode *x);
 
 /* Packets of our own in the output stream: its sequence numbers, ts in out's clock. */
 uint32_t media_xcode_now(const struct media_xcode *x); /* where the output audio is */
+uint32_t media_xcode_ssrc(const struct media_xcode *x);
 /* ssrc 0: the stream's own. */
 void media_xcode_inject(struct media_xcode *x, const uint8_t *payload, size_t plen, bool marker,
 			uint8_t pt, uint32_t ts, uint32_t ssrc, media_emit_fn *fn, void *arg);

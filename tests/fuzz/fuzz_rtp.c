@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* a valid compound starts like RTCP and is whole words */
 	}
 	struct media_report rep = {0};
-	media_report_take(&rep, copy, size);
+	media_report_take(&rep, copy, size, 0);
 	fuzz_rtp_stream(copy, size);
 	free(copy);
 	return 0;

@@ -151,7 +151,7 @@ static void test_reports(void **state)
 	assert_int_equal(s.voip_loss, 32);
 	assert_int_equal(s.voip_rtd_ms, 150);
 	assert_int_equal(s.voip_mos_lq, 41);
-	assert_int_equal(media_report_take(&rep, p, n), 0);
+	assert_int_equal(media_report_take(&rep, p, n, 0), 0);
 	assert_true(rep.have && rep.voip);
 	assert_int_equal(rep.fraction, 64);
 	assert_int_equal(rep.jitter, 240);
@@ -159,7 +159,7 @@ static void test_reports(void **state)
 	p[n - 36 + 3] = 9;
 	assert_int_equal(rtcp_decode_compound(p, n, &s), EBADMSG);
 	struct media_report keep = rep;
-	assert_int_equal(media_report_take(&rep, p, n), EBADMSG);
+	assert_int_equal(media_report_take(&rep, p, n, 0), EBADMSG);
 	assert_memory_equal(&rep, &keep, sizeof(rep));
 }
 
@@ -254,6 +254,84 @@ static void test_relay_quality(void **state)
 	close(brc);
 }
 
+/* The next RTCP compound on fd within ms, decoded; false if none. */
+static bool rtcp_wait(int fd, int ms, struct rtcp_summary *out, uint16_t *from)
+{
+	uint8_t buf[1500];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct sa src = {.len = sizeof(src.u.ss)};
+
+	if (poll(&pfd, 1, ms) != 1)
+		return false;
+	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, &src.u.sa, &src.len);
+	*from = sa_port(&src);
+	return n > 0 && rtcp_decode_compound(buf, (size_t)n, out) == 0;
+}
+
+/* A transcoded relay reports itself: SR about its stream, a block about the phone's; the
+ * phones' own reports (about streams the other never sees) end at the relay. */
+static void test_own_rtcp(void **state)
+{
+	uint16_t base = (uint16_t)(44000 + ((unsigned)getpid() % 400) * 16), pa, pb;
+	struct media_cfg cfg = {.bind_ip = "127.0.0.1", .port_min = base,
+				.port_max = (uint16_t)(base + 15), .threads = 1};
+	struct media_codec_spec pcma = {.name = "PCMA", .rate = 8000, .pt = 8};
+	struct media_codec_spec pcmu = {.name = "PCMU", .rate = 8000, .pt = 0};
+	struct media_engine *m;
+	struct sa aa, ba;
+	int arc, brc, a = udp_pair(&aa, &arc), b = udp_pair(&ba, &brc);
+	uint64_t id;
+	uint8_t p[12 + 160];
+	uint32_t b_ssrc = 0;
+
+	assert_int_equal(media_engine_new(&m, ctl, &cfg, NULL, NULL), 0);
+	assert_int_equal(media_relay_open(m, &id, &pa, &pb), 0);
+	media_relay_set_peer(m, id, 0, &aa, 8000);
+	media_relay_set_peer(m, id, 1, &ba, 8000);
+	media_relay_set_codec(m, id, 0, &pcma);
+	media_relay_set_codec(m, id, 1, &pcmu);
+	/* A's SR first: the relay's report to A must echo its time as LSR */
+	uint8_t sr[28 + 0] = {0x80, 200, 0, 6, 0, 0, 0, 0x01, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+	send_to(arc, (uint16_t)(pa + 1), sr, sizeof(sr));
+	for (uint16_t k = 0; k < 60; k++) {
+		if (k == 30 || k == 31)
+			continue; /* two lost */
+		memset(p, 0xd5, sizeof(p));
+		head(p, (uint16_t)(900 + k), 160u * k);
+		p[11] = 1;
+		send_to(a, pa, p, sizeof(p));
+		usleep(20000);
+		uint8_t got[1500];
+		ssize_t n = recv(b, got, sizeof(got), MSG_DONTWAIT);
+		if (n >= 12)
+			b_ssrc = (uint32_t)got[8] << 24 | (uint32_t)got[9] << 16 | (uint32_t)got[10] << 8 | got[11];
+	}
+	assert_int_not_equal(b_ssrc, 0);
+	struct rtcp_summary s;
+	uint16_t from;
+	assert_true(rtcp_wait(arc, 4000, &s, &from));
+	assert_int_equal(from, pa + 1);
+	assert_true(s.has_cname && strncmp(s.cname, "zvonar-", 7) == 0);
+	assert_int_equal(s.nreports, 1);
+	assert_int_equal(s.report[0].ssrc, 1);
+	assert_int_equal(s.report[0].ext_max_seq, 959);
+	assert_int_equal(s.report[0].cum_lost, 2);
+	assert_true(s.report[0].fraction_lost > 0);
+	assert_int_equal(s.report[0].lsr, 0x33445566);
+	/* B hears about the stream it gets (our SSRC), never A's SR */
+	assert_true(rtcp_wait(brc, 4000, &s, &from));
+	assert_int_equal(from, pb + 1);
+	assert_true(s.has_sr);
+	assert_int_equal(s.ssrc, b_ssrc);
+	assert_true(s.sender_pkts >= 50 && s.sender_octets == s.sender_pkts * 160);
+	assert_int_equal(s.nreports, 0); /* B sent nothing */
+	media_engine_destroy(m);
+	close(a);
+	close(b);
+	close(arc);
+	close(brc);
+}
+
 static int setup(void **state)
 {
 	return loop_new(&ctl);
@@ -272,6 +350,7 @@ int main(void)
 	    cmocka_unit_test(test_loss_jitter),
 	    cmocka_unit_test(test_reports),
 	    cmocka_unit_test(test_relay_quality),
+	    cmocka_unit_test(test_own_rtcp),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
