@@ -105,7 +105,6 @@ int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *c
 		     sip_resp_fn *fn);
 void call_leg_learn(struct call_leg *b, const struct sip_msg *resp); /* tag, target, routes */
 void call_refuse_2xx(struct call_leg *b, const struct sip_msg *resp);  /* ACK, then BYE */
-int call_set_codec(struct call *c, int side, const struct call_sdp_info *i);
 
 /* call_transfer.c: blind transfer (REFER) by the callee. */
 void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const struct sip_msg *req);
@@ -134,6 +133,8 @@ int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, 
 uint8_t call_sdp_events_pt(const char *sdp);
 /* Rewrites sdp's first audio stream to offer telephone-event with pt (0: none). */
 int call_sdp_set_events(struct buf *sdp, uint8_t pt);
+/* The relay's codec for side (and c->dtmf_pt[side]) from what its SDP said. */
+int call_set_codec(struct call *c, int side, const struct call_sdp_info *i);
 /* Our SDP again, as the answer to a new offer whose audio direction was offered: the
  * direction reversed (hold: sendonly -> recvonly), the version one up. */
 int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out);

@@ -175,14 +175,6 @@ static void answer_a(struct call *c, const struct buf *sdp)
 	}
 }
 
-int call_set_codec(struct call *c, int side, const struct call_sdp_info *i)
-{
-	struct media_codec_spec spec = { .name = i->name, .rate = i->clock, .channels = i->channels,
-					 .pt = i->pt, .dtmf_pt = i->dtmf_pt };
-	c->dtmf_pt[side] = i->dtmf_pt;
-	return media_relay_set_codec(c->ce->media, c->relay_id, side, &spec);
-}
-
 /*
  * B's SDP towards A: B's answer rewritten for the relay's A side when A offered B's codec;
  * else our own answer to A in A's codec, and the relay converts. B's RTP address goes to

@@ -334,3 +334,12 @@ int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out)
 	free(s);
 	return err;
 }
+
+/* The relay's codec for one side, from what its SDP said; the side's telephone-event too. */
+int call_set_codec(struct call *c, int side, const struct call_sdp_info *i)
+{
+	struct media_codec_spec spec = { .name = i->name, .rate = i->clock, .channels = i->channels,
+					 .pt = i->pt, .dtmf_pt = i->dtmf_pt };
+	c->dtmf_pt[side] = i->dtmf_pt;
+	return media_relay_set_codec(c->ce->media, c->relay_id, side, &spec);
+}
