@@ -99,4 +99,15 @@ zv_assert_match '^events=10 codes=01 ends=3 marks=True one_ts=True last=2240 oth
 	"the events join the PCMU stream with PT 100 and no event reaches the PCMU decoder ($s)"
 for i in $(seq 20); do zv_ctl show cdrs demo 1 | grep -q 'PCMA/8000>PCMU/8000' && break; sleep 0.1; done
 zv_assert_match 'PCMA/8000>PCMU/8000' "$(zv_ctl show cdrs demo 1)" "the call was transcoded"
+
+# --- in-band: a PCMA caller without telephone-event plays tones 1 5 9 #, PCMU callee ---
+python3 "$ZV_ROOT/tests/integration/tone_pcap.py" '159#' "$ZV_DIR/tones.pcap"
+callee tones PCMU/8000/0 100
+caller tones call_uac_tones 1500
+zv_assert_eq 0 "$?" "the caller's call with tones completes"
+wait "$CALLEE_PID"; zv_assert_eq 0 "$?" "the callee got the BYE"
+heard=$(grep -o "DTMF '.' 0ms from caller (tone)" "$ZV_LOG" | cut -d"'" -f2 | tr -d '\n')
+zv_assert_eq '159#' "$heard" "the relay heard the tones 1 5 9 # in the caller's audio, once each"
+s=$(summary tones 100)
+zv_assert_match '^events=0 .*other=\[0\] info=\[\]$' "$s" "the tones reach the callee as audio only ($s)"
 zv_done
