@@ -5,10 +5,13 @@ Q.23 frequencies, -10 dBm0 each) and 120 ms of silence.
 
 tone_pcap.py DIGITS OUT.pcap
 """
-import audioop
 import math
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import alaw  # noqa: E402
 
 LOW = {"1": 697, "2": 697, "3": 697, "A": 697, "4": 770, "5": 770, "6": 770, "B": 770,
        "7": 852, "8": 852, "9": 852, "C": 852, "*": 941, "0": 941, "#": 941, "D": 941}
@@ -46,9 +49,8 @@ def main():
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for k in range(len(pcm) // 160):
-            chunk = struct.pack("<160h", *pcm[160 * k:160 * (k + 1)])
             rtp = struct.pack("!BBHII", 0x80, 8 | (0x80 if k == 0 else 0), k, 160 * k,
-                              0x5eed) + audioop.lin2alaw(chunk, 2)
+                              0x5eed) + alaw.encode(pcm[160 * k:160 * (k + 1)])
             pkt = frame(rtp, k)
             us = 20000 * k
             f.write(struct.pack("<IIII", us // 1000000, us % 1000000, len(pkt), len(pkt)) + pkt)
