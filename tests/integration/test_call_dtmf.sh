@@ -108,6 +108,10 @@ zv_assert_eq 0 "$?" "the caller's call with tones completes"
 wait "$CALLEE_PID"; zv_assert_eq 0 "$?" "the callee got the BYE"
 heard=$(grep -o "DTMF '.' 0ms from caller (tone)" "$ZV_LOG" | cut -d"'" -f2 | tr -d '\n')
 zv_assert_eq '159#' "$heard" "the relay heard the tones 1 5 9 # in the caller's audio, once each"
+offer=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["invite"])' "$ZV_DIR/callee-tones.json")
+zv_assert_match 'm=audio [0-9]+ RTP/AVP 8 .*101' "$offer" "the callee is offered telephone-event the caller lacks"
+zv_assert_match 'a=rtpmap:101 telephone-event/8000' "$offer" "with its rtpmap"
+zv_assert_match 'a=fmtp:101 0-16' "$offer" "and its events 0-16"
 s=$(summary tones 100)
 zv_assert_match '^events=0 .*other=\[0\] info=\[\]$' "$s" "the tones reach the callee as audio only ($s)"
 zv_done
