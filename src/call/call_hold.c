@@ -30,7 +30,8 @@ void call_hold_update(struct call *c, int side, const struct call_sdp_info *offe
 	}
 	int err = media_relay_play(c->ce->media, c->relay_id, !side, hold ? c->ce->moh : NULL);
 	if (err)
-		log_notice("call", "call %s: music on hold to the %s: %s", c->uuid, other, strerror(err));
+		log_notice("call", "call %s: music on hold to the %s: %s", c->uuid, other,
+			   strerror(err));
 	else
 		log_info("call", "call %s: %s %s the call, music %s for the %s", c->uuid, who,
 			 hold ? "holds" : "resumes", hold ? "on" : "off", other);

@@ -53,13 +53,13 @@ unsigned media_dtmf_rx_update(struct media_dtmf_rx *r, uint32_t ts, uint32_t clo
 struct media_dtmf_tx {
 	struct media_dtmf_digit q[MEDIA_DTMF_QUEUE];
 	unsigned head, n;
-	bool active;	     /* an event is being sent */
+	bool active; /* an event is being sent */
 	uint8_t event;
 	uint32_t total, done; /* duration in timestamp units: wanted, sent so far */
-	unsigned ends;	     /* end packets sent */
-	bool first;	     /* the next packet is the event's first (marker) */
-	uint32_t ts;	     /* the event's start timestamp, set by the caller on first */
-	unsigned gap;	     /* ticks of silence left before the next digit */
+	unsigned ends;	      /* end packets sent */
+	bool first;	      /* the next packet is the event's first (marker) */
+	uint32_t ts;	      /* the event's start timestamp, set by the caller on first */
+	unsigned gap;	      /* ticks of silence left before the next digit */
 };
 
 /* EOVERFLOW when the queue is full, EINVAL for a digit that is not DTMF. */

@@ -32,7 +32,7 @@ struct media_jb {
 	uint16_t last_seq;	/* of the last packet released */
 	unsigned delay, target; /* ms */
 	unsigned late_run;
-	size_t count;		/* in slot[] */
+	size_t count;		    /* in slot[] */
 	struct media_jb_slot spill; /* pushed out of a full buffer, due at once */
 	struct media_jb_stats st;
 	struct media_jb_slot slot[MEDIA_JB_SLOTS];
@@ -121,7 +121,7 @@ int media_jb_put(struct media_jb *jb, const uint8_t *pkt, size_t len, const stru
 			free_slot = s;
 	}
 	if (!free_slot) {
-		/* full: the oldest leaves now (a spill not taken yet is lost), this one takes its slot */
+		/* full: the oldest leaves at once (an untaken spill is lost); this one gets its slot */
 		free_slot = media_jb_head(jb);
 		jb->spill = *free_slot;
 		jb->count--;
@@ -172,13 +172,16 @@ uint64_t media_jb_next_ms(const struct media_jb *jb)
 		return 1; /* due already */
 	if (!s)
 		return 0;
-	int64_t at = (int64_t)jb->base_ms + (int64_t)(int32_t)(s->ts - jb->base_ts) * 1000 / jb->rate;
+	int64_t at =
+	    (int64_t)jb->base_ms + (int64_t)(int32_t)(s->ts - jb->base_ts) * 1000 / jb->rate;
 	return at > 0 ? (uint64_t)at : 1;
 }
 
 void media_jb_set_target(struct media_jb *jb, unsigned ms)
 {
-	jb->target = ms < MEDIA_JB_MIN_MS ? MEDIA_JB_MIN_MS : ms > MEDIA_JB_MAX_MS ? MEDIA_JB_MAX_MS : ms;
+	jb->target = ms < MEDIA_JB_MIN_MS   ? MEDIA_JB_MIN_MS
+		     : ms > MEDIA_JB_MAX_MS ? MEDIA_JB_MAX_MS
+					    : ms;
 }
 
 unsigned media_jb_delay_ms(const struct media_jb *jb)

@@ -93,7 +93,8 @@ void media_quality_fill(struct media_side_stats *st, const struct media_side *s)
 	st->expected = expected;
 	st->loss_pct = expected ? 100.0 * st->lost / expected : 0;
 	st->rtcp = rep->have || rep->voip;
-	st->remote_loss_pct = rep->voip ? rep->voip_loss * 100.0 / 256 : rep->fraction * 100.0 / 256;
+	st->remote_loss_pct =
+	    rep->voip ? rep->voip_loss * 100.0 / 256 : rep->fraction * 100.0 / 256;
 	st->remote_jitter_ms = rep->have ? rep->jitter * 1000.0 / media_side_rx_clock(s) : 0;
 	st->rtt_ms = rep->voip ? rep->voip_rtd_ms : 0;
 	if (!expected) {

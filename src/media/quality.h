@@ -22,14 +22,14 @@ double media_quality_mos(double r);
 
 /* What a leg's report said about the stream we send it (RTCP RR, RFC 3611 VoIP metrics). */
 struct media_report {
-	bool have;	     /* an RR or SR block came */
-	uint8_t fraction;    /* lost since its last report, /256 */
-	uint32_t jitter;     /* its interarrival jitter, in the stream's clock */
-	bool voip;	     /* an XR VoIP metrics block came */
-	uint8_t voip_loss;   /* /256 */
+	bool have;	   /* an RR or SR block came */
+	uint8_t fraction;  /* lost since its last report, /256 */
+	uint32_t jitter;   /* its interarrival jitter, in the stream's clock */
+	bool voip;	   /* an XR VoIP metrics block came */
+	uint8_t voip_loss; /* /256 */
 	uint16_t voip_rtd_ms;
-	uint32_t lsr;	     /* middle 32 bits of its last SR's NTP time, 0 = none */
-	uint64_t lsr_at_ms;  /* when that SR came (monotonic) */
+	uint32_t lsr;	    /* middle 32 bits of its last SR's NTP time, 0 = none */
+	uint64_t lsr_at_ms; /* when that SR came (monotonic) */
 };
 
 /* Folds an RTCP compound from the leg, arrived at now_ms, into rep; a malformed one is

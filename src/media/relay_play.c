@@ -95,7 +95,8 @@ static void media_play_emit(struct media_relay *r, int x, const uint8_t *payload
 	if (!media_side_dest(s, MEDIA_RTP, &o.dst))
 		return;
 	if (from->xc)
-		media_xcode_inject(from->xc, payload, plen, marker, pt, ts, ssrc, media_out_copy, &o);
+		media_xcode_inject(from->xc, payload, plen, marker, pt, ts, ssrc, media_out_copy,
+				   &o);
 	else
 		media_play_pass(&o, s, payload, plen, marker, pt, ts, ssrc);
 	media_out_flush(&o);

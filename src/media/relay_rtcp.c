@@ -33,7 +33,8 @@ static void media_rtcp_block(struct media_side *s, uint64_t now_ms, struct rtcp_
 	s->rtcp_expected = expected;
 	s->rtcp_received = received;
 	rb->ssrc = s->est.ssrc;
-	rb->fraction_lost = exp_int == 0 || lost_int <= 0 ? 0 : (uint8_t)((lost_int << 8) / exp_int);
+	rb->fraction_lost =
+	    exp_int == 0 || lost_int <= 0 ? 0 : (uint8_t)((lost_int << 8) / exp_int);
 	rb->cum_lost = (int32_t)((int64_t)expected - received);
 	rb->ext_max_seq = rtp_est_ext_max(&s->est);
 	rb->jitter = (uint32_t)s->est.jitter;

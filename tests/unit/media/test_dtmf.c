@@ -78,8 +78,8 @@ static void test_payload(void **state)
 	assert_int_equal(media_dtmf_code(0), -1);
 }
 
-static unsigned rx_feed(struct media_dtmf_rx *r, uint32_t ts, uint8_t event, bool end,
-			uint16_t dur, struct media_dtmf_digit out[2])
+static unsigned rx_feed(struct media_dtmf_rx *r, uint32_t ts, uint8_t event, bool end, uint16_t dur,
+			struct media_dtmf_digit out[2])
 {
 	struct media_dtmf_event ev = {.event = event, .end = end, .volume = 10, .duration = dur};
 
@@ -304,8 +304,8 @@ static int collect(int fd)
 	return n;
 }
 
-static const struct media_codec_spec pcma_te = {.name = "PCMA", .rate = 8000, .pt = 8,
-						.dtmf_pt = 101};
+static const struct media_codec_spec pcma_te = {
+    .name = "PCMA", .rate = 8000, .pt = 8, .dtmf_pt = 101};
 static const struct media_codec_spec pcma_none = {.name = "PCMA", .rate = 8000, .pt = 8};
 static const struct media_codec_spec opus_te = {
     .name = "opus", .rate = 48000, .channels = 2, .pt = 111, .dtmf_pt = 100};
@@ -429,8 +429,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_payload),	 cmocka_unit_test(test_rx_once),
-	    cmocka_unit_test(test_tx_packets),	 cmocka_unit_test(test_inband),
+	    cmocka_unit_test(test_payload),    cmocka_unit_test(test_rx_once),
+	    cmocka_unit_test(test_tx_packets), cmocka_unit_test(test_inband),
 	    cmocka_unit_test(test_relay_pass), cmocka_unit_test(test_relay_transcoded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -160,7 +160,8 @@ static int udp_pair(struct sa *addr, int *rtcp, unsigned salt)
 	for (unsigned i = 0; i < 2000; i++) {
 		struct sa a, r;
 		int fd, fd2;
-		uint16_t port = (uint16_t)(61000 + 2 * ((i * 59 + salt + (unsigned)getpid()) % 2200));
+		uint16_t port =
+		    (uint16_t)(61000 + 2 * ((i * 59 + salt + (unsigned)getpid()) % 2200));
 		if (sa_set_cstr(&a, "127.0.0.1", port) || net_sock_udp_open(&fd, &a, 0))
 			continue;
 		sa_set_cstr(&r, "127.0.0.1", (uint16_t)(port + 1));
@@ -180,8 +181,10 @@ static int udp_pair(struct sa *addr, int *rtcp, unsigned salt)
 static void test_relay_reordered(void **state)
 {
 	uint16_t base = (uint16_t)(40000 + ((unsigned)getpid() % 400) * 16), pa, pb;
-	struct media_cfg cfg = {.bind_ip = "127.0.0.1", .port_min = base,
-				.port_max = (uint16_t)(base + 15), .threads = 1};
+	struct media_cfg cfg = {.bind_ip = "127.0.0.1",
+				.port_min = base,
+				.port_max = (uint16_t)(base + 15),
+				.threads = 1};
 	struct media_codec_spec a = {.name = "PCMA", .rate = 8000, .pt = 8};
 	struct media_codec_spec b = {.name = "PCMU", .rate = 8000, .pt = 0};
 	struct media_engine *m;
@@ -208,7 +211,8 @@ static void test_relay_reordered(void **state)
 		pkt(p, (uint16_t)(1000 + k), 160u * (uint32_t)k, 0xabc, &h);
 		tone_fill(pcm, 160, 8000, 1000, 8000, (size_t)k * 160);
 		media_codec_pcma.encode(NULL, p + 12, 160, pcm, 160);
-		assert_int_equal(sendto(fa, p, sizeof(p), 0, &dst.u.sa, dst.len), (ssize_t)sizeof(p));
+		assert_int_equal(sendto(fa, p, sizeof(p), 0, &dst.u.sa, dst.len),
+				 (ssize_t)sizeof(p));
 		usleep(20000);
 	}
 	/* what B gets: one stream, no hole, 1 kHz all through */
@@ -223,7 +227,8 @@ static void test_relay_reordered(void **state)
 		assert_int_equal(len, 12 + 160);
 		assert_int_equal(r[1] & 0x7f, 0);
 		uint16_t seq = (uint16_t)(r[2] << 8 | r[3]);
-		uint32_t ts = (uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 | (uint32_t)r[6] << 8 | r[7];
+		uint32_t ts =
+		    (uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 | (uint32_t)r[6] << 8 | r[7];
 		if (n) {
 			assert_int_equal((uint16_t)(seq - last), 1);
 			assert_int_equal(ts - last_ts, 160);

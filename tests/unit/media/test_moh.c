@@ -43,7 +43,8 @@ static char wav[64];
 /* A 1 kHz tone, 2 s, 44.1 kHz stereo: the loader must mix and resample it. */
 static void write_wav(const char *path)
 {
-	SF_INFO info = {.samplerate = 44100, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+	SF_INFO info = {
+	    .samplerate = 44100, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
 	static int16_t pcm[2 * 44100 * 2];
 	int16_t mono[44100 * 2];
 	SNDFILE *f = sf_open(path, SFM_WRITE, &info);
@@ -78,7 +79,8 @@ static void leg_open(struct leg *l, unsigned salt)
 {
 	for (unsigned i = 0; i < 2000; i++) {
 		struct sa a, r;
-		uint16_t port = (uint16_t)(61000 + 2 * ((i * 53 + salt + (unsigned)getpid()) % 2200));
+		uint16_t port =
+		    (uint16_t)(61000 + 2 * ((i * 53 + salt + (unsigned)getpid()) % 2200));
 		if (sa_set_cstr(&a, "127.0.0.1", port) || net_sock_udp_open(&l->rtp, &a, 0))
 			continue;
 		sa_set_cstr(&r, "127.0.0.1", (uint16_t)(port + 1));
@@ -154,8 +156,10 @@ static void run_hold(const struct media_codec_spec *sa, const struct media_codec
 		     const struct media_codec *dec)
 {
 	uint16_t base = (uint16_t)(36000 + ((unsigned)getpid() % 400) * 16), pa, pb;
-	struct media_cfg cfg = {.bind_ip = "127.0.0.1", .port_min = base,
-				.port_max = (uint16_t)(base + 15), .threads = 1};
+	struct media_cfg cfg = {.bind_ip = "127.0.0.1",
+				.port_min = base,
+				.port_max = (uint16_t)(base + 15),
+				.threads = 1};
 	struct media_engine *m;
 	struct media_sound *snd;
 	struct leg a, b;

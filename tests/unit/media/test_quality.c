@@ -39,7 +39,8 @@ static void test_emodel(void **state)
 	assert_true(fabs(r - 75.98) < 0.01);
 	assert_true(fabs(media_quality_mos(r) - 3.86) < 0.01);
 	/* beyond 177.3 ms the delay costs more per ms */
-	assert_true(media_quality_r(100, 0, g711) - media_quality_r(200, 0, g711) > 2.4 + 0.11 * 22);
+	assert_true(media_quality_r(100, 0, g711) - media_quality_r(200, 0, g711) >
+		    2.4 + 0.11 * 22);
 	/* the MOS is bounded and grows with R */
 	assert_true(media_quality_mos(-5) == 1 && media_quality_mos(120) == 4.5);
 	for (double x = 1; x < 100; x += 1)
@@ -106,8 +107,7 @@ static size_t put32(uint8_t *p, uint32_t v)
 }
 
 /* An RR with one block (fraction, jitter), then an XR with a VoIP metrics block. */
-static size_t rr_xr(uint8_t *p, uint8_t fraction, uint32_t jitter, uint8_t voip_loss,
-		    uint16_t rtd)
+static size_t rr_xr(uint8_t *p, uint8_t fraction, uint32_t jitter, uint8_t voip_loss, uint16_t rtd)
 {
 	size_t n = 0;
 
@@ -196,8 +196,10 @@ static void send_to(int fd, uint16_t port, const void *p, size_t len)
 static void test_relay_quality(void **state)
 {
 	uint16_t base = (uint16_t)(32000 + ((unsigned)getpid() % 400) * 16), pa, pb;
-	struct media_cfg cfg = {.bind_ip = "127.0.0.1", .port_min = base,
-				.port_max = (uint16_t)(base + 15), .threads = 1};
+	struct media_cfg cfg = {.bind_ip = "127.0.0.1",
+				.port_min = base,
+				.port_max = (uint16_t)(base + 15),
+				.threads = 1};
 	struct media_codec_spec pcma = {.name = "PCMA", .rate = 8000, .pt = 8};
 	struct media_engine *m;
 	struct media_relay_stats st;
@@ -273,8 +275,10 @@ static bool rtcp_wait(int fd, int ms, struct rtcp_summary *out, uint16_t *from)
 static void test_own_rtcp(void **state)
 {
 	uint16_t base = (uint16_t)(44000 + ((unsigned)getpid() % 400) * 16), pa, pb;
-	struct media_cfg cfg = {.bind_ip = "127.0.0.1", .port_min = base,
-				.port_max = (uint16_t)(base + 15), .threads = 1};
+	struct media_cfg cfg = {.bind_ip = "127.0.0.1",
+				.port_min = base,
+				.port_max = (uint16_t)(base + 15),
+				.threads = 1};
 	struct media_codec_spec pcma = {.name = "PCMA", .rate = 8000, .pt = 8};
 	struct media_codec_spec pcmu = {.name = "PCMU", .rate = 8000, .pt = 0};
 	struct media_engine *m;
@@ -291,7 +295,8 @@ static void test_own_rtcp(void **state)
 	media_relay_set_codec(m, id, 0, &pcma);
 	media_relay_set_codec(m, id, 1, &pcmu);
 	/* A's SR first: the relay's report to A must echo its time as LSR */
-	uint8_t sr[28 + 0] = {0x80, 200, 0, 6, 0, 0, 0, 0x01, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+	uint8_t sr[28 + 0] = {0x80, 200,  0,	6,    0,    0,	  0,	0x01,
+			      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
 	send_to(arc, (uint16_t)(pa + 1), sr, sizeof(sr));
 	for (uint16_t k = 0; k < 60; k++) {
 		if (k == 30 || k == 31)
@@ -304,7 +309,8 @@ static void test_own_rtcp(void **state)
 		uint8_t got[1500];
 		ssize_t n = recv(b, got, sizeof(got), MSG_DONTWAIT);
 		if (n >= 12)
-			b_ssrc = (uint32_t)got[8] << 24 | (uint32_t)got[9] << 16 | (uint32_t)got[10] << 8 | got[11];
+			b_ssrc = (uint32_t)got[8] << 24 | (uint32_t)got[9] << 16 |
+				 (uint32_t)got[10] << 8 | got[11];
 	}
 	assert_int_not_equal(b_ssrc, 0);
 	struct rtcp_summary s;
@@ -346,10 +352,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_emodel),
-	    cmocka_unit_test(test_loss_jitter),
-	    cmocka_unit_test(test_reports),
-	    cmocka_unit_test(test_relay_quality),
+	    cmocka_unit_test(test_emodel),   cmocka_unit_test(test_loss_jitter),
+	    cmocka_unit_test(test_reports),  cmocka_unit_test(test_relay_quality),
 	    cmocka_unit_test(test_own_rtcp),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
