@@ -121,9 +121,12 @@ static int cdr_line(const struct store_cdr_row *r, void *arg)
 	}
 
 	time_iso8601((uint64_t)r->start_at, when, sizeof(when));
-	buf_printf(l->out, "%s %-10s %-8s -> %-8s %-11s %5llds %-24s %-6s %s\n", when,
+	buf_printf(l->out, "%s %-10s %-8s -> %-8s %-11s %5llds %-24s %-6s %s", when,
 		   t ? t->row.name : "?", r->caller, r->callee, r->disposition,
 		   (long long)r->billsec, r->hangup_cause, r->hangup_side, r->codec);
+	if (r->quality[0].has_quality || r->quality[1].has_quality)
+		buf_printf(l->out, " mos %.2f/%.2f", r->quality[0].mos, r->quality[1].mos);
+	buf_puts(l->out, "\n");
 	return 0;
 }
 

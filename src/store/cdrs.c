@@ -73,16 +73,31 @@ int store_cdr_finish(struct db *db, const struct store_cdr_row *r)
 	return db_exec(db, "DELETE FROM calls_open WHERE uuid = ?", key, 1);
 }
 
+/* the quality columns in hundredths, -1 for NULL: the db layer reads integers and text */
+#define CDR_Q(col) "COALESCE(CAST(ROUND(" col " * 100) AS INTEGER), -1)"
 #define CDR_COLS                                                                               \
 	"id, tenant_id, call_id, uuid, caller, caller_name, callee, direction, start_at, "    \
 	"COALESCE(answer_at, 0), end_at, duration_s, billsec, disposition, hangup_cause, "    \
-	"hangup_side, codec, trunk, rtp_stats"
+	"hangup_side, codec, trunk, rtp_stats, " CDR_Q("mos_a") ", " CDR_Q("mos_b") ", "      \
+	CDR_Q("loss_a") ", " CDR_Q("loss_b") ", " CDR_Q("jitter_a_ms") ", " CDR_Q("jitter_b_ms")
+
+/* Columns 19.. as each leg's quality. */
+static void cdr_quality_from_row(const struct db_value *c, struct store_cdr_row *r)
+{
+	for (int i = 0; i < 2; i++) {
+		struct store_cdr_quality *q = &r->quality[i];
+		q->has_quality = c[19 + i].i >= 0;
+		q->mos = q->has_quality ? c[19 + i].i / 100.0 : 0;
+		q->loss_pct = c[21 + i].i >= 0 ? c[21 + i].i / 100.0 : 0;
+		q->jitter_ms = c[23 + i].i >= 0 ? c[23 + i].i / 100.0 : 0;
+	}
+}
 
 static int cdr_from_row(const struct db_row *row, struct store_cdr_row *r)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 19)
+	if (row->ncols != 25)
 		return EPROTO;
 	memset(r, 0, sizeof(*r));
 	r->id = c[0].i;
@@ -105,6 +120,7 @@ static int cdr_from_row(const struct db_row *row, struct store_cdr_row *r)
 	    db_value_copy(&c[17], r->trunk, sizeof(r->trunk)) ||
 	    db_value_copy(&c[18], r->rtp_stats, sizeof(r->rtp_stats)))
 		return EOVERFLOW;
+	cdr_quality_from_row(c, r);
 	return 0;
 }
 

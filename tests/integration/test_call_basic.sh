@@ -78,6 +78,7 @@ ok = row is not None and all(v is not None for v in row) and \
 print(("sane" if ok else "insane"), row)
 PY
 )
+zv_assert_match ' 200 +-> 201 +ANSWERED .* mos 4\.[0-9]{2}/4\.[0-9]{2}$' "$cdrs" "show cdrs gives the legs' MOS"
 zv_assert_match '^sane ' "$quality" "the CDR has the quality columns filled: MOS 4.0-4.5, loss < 5 %, jitter < 30 ms ($quality)"
 
 # G.711 <-> Opus: the callee answers opus only; the caller's PCMA stream reaches it as opus
