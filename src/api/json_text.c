@@ -122,8 +122,10 @@ static int row_text(const struct db_row *row, void *arg)
 			buf_puts(t->out, "null");
 		else if (f->type == FT_BOOL)
 			buf_puts(t->out, v->i ? "true" : "false");
-		else if (f->type == FT_INT)
+		else if (f->type == FT_INT || (f->type == FT_REAL && v->type == DB_INT))
 			put_int(t->out, v->i);
+		else if (f->type == FT_REAL)
+			buf_append(t->out, v->s, v->len); /* SQLite's decimal text is a JSON number */
 		else
 			api_json_escape(t->out, v->s ? v->s : "", v->len);
 	}

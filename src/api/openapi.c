@@ -60,6 +60,7 @@ static json_t *field_schema(const struct api_field *f)
 
 	json_object_set_new(s, "type", json_string(f->type == FT_INT    ? "integer"
 						   : f->type == FT_BOOL ? "boolean"
+						   : f->type == FT_REAL ? "number"
 									: "string"));
 	if (f->type == FT_INT && f->max && f->max < INT64_MAX) {
 		json_object_set_new(s, "minimum", json_integer(f->min));

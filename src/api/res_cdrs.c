@@ -56,6 +56,12 @@ static const struct api_field cdr_fields[] = {
 	{ .name = "hangup_side", .type = FT_TEXT, .flags = FF_RO | FF_FILTER, .min = 0, .max = 16 },
 	{ .name = "codec", .type = FT_TEXT, .flags = FF_RO, .min = 0, .max = 32 },
 	{ .name = "trunk", .type = FT_TEXT, .flags = FF_RO | FF_FILTER, .min = 0, .max = 64 },
+	{ .name = "mos_a", .type = FT_REAL, .flags = FF_RO },
+	{ .name = "mos_b", .type = FT_REAL, .flags = FF_RO },
+	{ .name = "loss_a", .type = FT_REAL, .flags = FF_RO },
+	{ .name = "loss_b", .type = FT_REAL, .flags = FF_RO },
+	{ .name = "jitter_a_ms", .type = FT_REAL, .flags = FF_RO },
+	{ .name = "jitter_b_ms", .type = FT_REAL, .flags = FF_RO },
 	{ .name = "rtp_stats", .type = FT_TEXT, .flags = FF_RO, .min = 0, .max = 256 },
 	{ .name = NULL },
 };

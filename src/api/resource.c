@@ -57,6 +57,8 @@ static json_t *value_json(const struct api_field *f, const struct db_value *v)
 		return json_boolean(v->i != 0);
 	if (f->type == FT_INT)
 		return json_integer(v->i);
+	if (f->type == FT_REAL)
+		return v->type == DB_INT ? json_real((double)v->i) : json_real(strtod(v->s, NULL));
 	json_t *s = json_stringn(v->s ? v->s : "", v->len);
 	if (!s) { /* not UTF-8 (a phone's display name): shown with U+FFFD */
 		struct buf b;

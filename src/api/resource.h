@@ -10,7 +10,7 @@
 #include "api/api_int.h"
 #include "store/db.h"
 
-enum api_ftype { FT_INT, FT_TEXT, FT_BOOL };
+enum api_ftype { FT_INT, FT_TEXT, FT_BOOL, FT_REAL /* read-only: SQLite REAL */ };
 
 enum {
 	FF_RO = 1u << 0,          /* returned, never written by a client (id, created_at) */

@@ -82,6 +82,8 @@ zv_assert_eq 0 "$st" "the call was followed on the WebSocket and by webhooks (ap
 # --- CDRs: search, export, and isolation ---
 zv_assert_match '"hangup_cause":"API hangup"' "$(api GET '/api/v1/cdrs?number=201&direction=internal')" \
 	"the CDR is found by number and direction, hung up by the API"
+zv_assert_match '"mos_a":[1-4][.][0-9]+,"mos_b":(null|[1-4][.][0-9]+)' "$(cat "$ZV_DIR/api.out")" \
+	"with the caller leg's MOS (the callee sent no RTP: null)"
 zv_assert_match '"items":\[\]' "$(api GET '/api/v1/cdrs?number=201' "$OTHER_TOKEN")" \
 	"another tenant finds no CDR of this one"
 zv_assert_match '"items":\[\]' "$(api GET "/api/v1/cdrs?from=$(( $(date +%s) * 1000 + 60000 ))")" \
