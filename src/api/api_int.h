@@ -132,6 +132,9 @@ void api_events_destroy(struct api *a);
 void api_events_route(struct http_req *r, void *arg);
 void api_events_push(struct api *a, int64_t tenant_id, const char *type, const char *json);
 size_t api_events_clients(const struct api *a);
+/* A type against comma-separated fnmatch patterns ("call.*,registration.changed"); "" = all.
+ * The WebSocket ?types= filter and a webhook's events both use it. */
+bool api_event_type_matches(const char *patterns, const char *type);
 int api_webhooks_new(struct api *a);
 void api_webhooks_destroy(struct api *a);
 void api_webhooks_queue(struct api *a, int64_t tenant_id, const char *type, const char *id,

@@ -37,23 +37,40 @@ static void user_op(struct db *db, void *arg)
 	j->created = !j->err;
 }
 
-static int user_make(struct api *a, struct user_job *j, char *password, size_t len)
+/* A random password of up to 20 characters and its argon2id hash. */
+static int fresh_password(char *password, size_t len, char hash[128])
 {
-	int rc;
-
 	api_random_token("", password, len);
 	password[len - 1 < 20 ? len - 1 : 20] = '\0';
-	if ((rc = api_password_hash(password, j->hash)))
-		return rc;
-	rc = store_run_sync(a->store, user_op, j);
+	return api_password_hash(password, hash);
+}
+
+static int user_make(struct api *a, struct user_job *j, char *password, size_t len)
+{
+	int rc = fresh_password(password, len, j->hash);
+
+	if (!rc)
+		rc = store_run_sync(a->store, user_op, j);
 	return rc ? rc : j->err;
+}
+
+static void operator_seen_op(struct db *db, void *arg)
+{
+	int64_t one;
+	*(bool *)arg = !db_query_int(db, "SELECT 1 FROM users WHERE role = 'operator' LIMIT 1",
+				     NULL, 0, &one);
 }
 
 int api_bootstrap_operator(struct api *a, char *password, size_t len, bool *created)
 {
 	struct user_job j = { .login = "admin", .role = "operator", .only_if_none = true };
-	int rc = user_make(a, &j, password, len);
+	bool seen = false;
+	int rc = store_run_sync(a->store, operator_seen_op, &seen);
 
+	*created = false;
+	if (rc || seen) /* every start after the first: no password to hash */
+		return rc;
+	rc = user_make(a, &j, password, len);
 	*created = j.created;
 	return rc;
 }
@@ -89,11 +106,9 @@ static void reset_op(struct db *db, void *arg)
 int api_password_reset(struct api *a, const char *login, char *password, size_t len)
 {
 	struct reset_job j = { .login = login };
-	int rc;
+	int rc = fresh_password(password, len, j.hash);
 
-	api_random_token("", password, len);
-	password[len - 1 < 20 ? len - 1 : 20] = '\0';
-	if ((rc = api_password_hash(password, j.hash)))
+	if (rc)
 		return rc;
 	rc = store_run_sync(a->store, reset_op, &j);
 	return rc ? rc : j.err;

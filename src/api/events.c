@@ -45,7 +45,7 @@ void api_events_destroy(struct api *a)
 	a->events = NULL;
 }
 
-static bool type_wanted(const char *patterns, const char *type)
+bool api_event_type_matches(const char *patterns, const char *type)
 {
 	char buf[256], *save = NULL;
 
@@ -64,7 +64,7 @@ void api_events_push(struct api *a, int64_t tenant_id, const char *type, const c
 
 	for (c = a->events->clients; c; c = next) {
 		next = c->next; /* a send may close (and unlink) c */
-		if ((c->tenant_id && c->tenant_id != tenant_id) || !type_wanted(c->types, type))
+		if ((c->tenant_id && c->tenant_id != tenant_id) || !api_event_type_matches(c->types, type))
 			continue;
 		if (http_ws_send(c->ws, json, strlen(json)))
 			a->events->dropped++;

@@ -3,7 +3,6 @@
  * filter), the persisted queue of deliveries (one row per webhook and event,
  * written before anything is sent, so a restart loses none) and its log.
  */
-#include <fnmatch.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,17 +72,6 @@ struct hook_event {
 	int queued;
 };
 
-static bool wanted(const char *patterns, const char *type)
-{
-	char buf[256], *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", patterns);
-	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		if (!strcmp(p, "*") || !fnmatch(p, type, 0))
-			return true;
-	return false;
-}
-
 static int hook_row(const struct db_row *row, void *arg)
 {
 	struct hook_event *e = arg;
@@ -91,7 +79,7 @@ static int hook_row(const struct db_row *row, void *arg)
 
 	db_value_copy(&row->cols[1], events, sizeof(events));
 	/* Deliveries are inserted once the SELECT has finished. */
-	if (wanted(events, e->type))
+	if (api_event_type_matches(events, e->type))
 		json_array_append_new(e->ids, json_integer(row->cols[0].i));
 	return 0;
 }
