@@ -122,9 +122,14 @@ bool api_password_verify(const char *hash, const char *password);
 void api_audit(struct db *db, const struct api_ctx *c, int64_t tenant_id, const char *action,
 	       const char *object_type, const char *object_id, json_t *before, json_t *after);
 
-/* JSON values of a request body: type checks with the field named in the error. */
+/* body.c: fields of a request body, type checks with the field named in the error. */
 bool api_json_str(struct api_ctx *c, json_t *obj, const char *key, bool required, size_t max,
 		  const char **out);
+/* c->body's optional integer key within [lo, hi] (*out untouched when absent). */
+bool api_json_int(struct api_ctx *c, const char *key, json_int_t lo, json_int_t hi,
+		  json_int_t *out);
+/* c->body has no key outside keys (NULL-terminated); list names them for the message. */
+bool api_json_only_keys(struct api_ctx *c, const char *const *keys, const char *list);
 
 /* events.c / webhooks.c */
 int api_events_new(struct api *a);

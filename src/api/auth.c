@@ -242,25 +242,3 @@ void api_auth_routes_login(struct http_req *r, void *arg)
 		api_reply(c);
 	}
 }
-
-bool api_json_str(struct api_ctx *c, json_t *obj, const char *key, bool required, size_t max,
-		  const char **out)
-{
-	json_t *v = json_object_get(obj, key);
-
-	*out = NULL;
-	if (!v && !required)
-		return true;
-	if (!v) {
-		api_fail(c, 400, "missing_field", "field '%s' is required", key);
-		return false;
-	}
-	if (!json_is_string(v) || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		api_fail(c, 400, "invalid", "field '%s' must be a string of at most %zu characters",
-			 key, max);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}

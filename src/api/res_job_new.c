@@ -153,39 +153,6 @@ void api_jobs_chat_summary(struct http_req *r, void *arg)
 	job_new_submit(c, json_pack("{s:s,s:i}", "format", fmt, "sentences", (int)sentences));
 }
 
-static bool body_int(struct api_ctx *c, const char *key, json_int_t lo, json_int_t hi,
-		     json_int_t *out)
-{
-	json_t *v = json_object_get(c->body, key);
-
-	if (!v)
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-		api_fail(c, 400, "invalid", "field '%s' is an integer from %lld to %lld", key,
-			 (long long)lo, (long long)hi);
-		return false;
-	}
-	*out = json_integer_value(v);
-	return true;
-}
-
-static bool only_keys(struct api_ctx *c, const char *const *keys, const char *list)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(c->body, k, v) {
-		bool known = false;
-		for (const char *const *p = keys; *p; p++)
-			known |= !strcmp(*p, k);
-		if (!known) {
-			api_fail(c, 400, "unknown_field", "unknown field '%s' (only %s)", k, list);
-			return false;
-		}
-	}
-	return true;
-}
-
 void api_jobs_text_summary(struct http_req *r, void *arg)
 {
 	static const char *const keys[] = { "text", "sentences", NULL };
@@ -198,9 +165,9 @@ void api_jobs_text_summary(struct http_req *r, void *arg)
 	job_new_start(c, "text_summary");
 	if (!c->body)
 		api_fail(c, 400, "bad_json", "send {\"text\": ..., \"sentences\": N}");
-	else if (only_keys(c, keys, "text, sentences") &&
+	else if (api_json_only_keys(c, keys, "text, sentences") &&
 		 api_json_str(c, c->body, "text", true, SUMMARY_MAX_BYTES, &text) &&
-		 body_int(c, "sentences", 1, 50, &sentences) && !*text)
+		 api_json_int(c, "sentences", 1, 50, &sentences) && !*text)
 		api_fail(c, 400, "invalid", "field 'text' is empty");
 	job_new_submit(c, json_pack("{s:s,s:I}", "text", text ? text : "", "sentences",
 				    sentences));
@@ -218,11 +185,11 @@ void api_jobs_tts(struct http_req *r, void *arg)
 	job_new_start(c, "tts");
 	if (!c->body)
 		api_fail(c, 400, "bad_json", "send {\"text\", \"language\", \"voice\"}");
-	else if (only_keys(c, keys, "text, language, voice, rate") &&
+	else if (api_json_only_keys(c, keys, "text, language, voice, rate") &&
 		 api_json_str(c, c->body, "text", true, TTS_MAX_CHARS * 4, &text) &&
 		 api_json_str(c, c->body, "language", false, 8, &lang) &&
 		 api_json_str(c, c->body, "voice", false, 8, &voice) &&
-		 body_int(c, "rate", 8000, 16000, &rate)) {
+		 api_json_int(c, "rate", 8000, 16000, &rate)) {
 		lang = lang ? lang : "en";
 		voice = voice ? voice : "female";
 		if (!*text)

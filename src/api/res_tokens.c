@@ -81,34 +81,29 @@ static void token_create_op(struct db *db, struct api_ctx *c)
 void api_tokens_create(struct http_req *r, void *arg)
 {
 	struct api_ctx *c = api_ctx_new(arg, r);
-	static struct token_new none;
+	static const char *const keys[] = { "name", "scope", "expires_in_days", NULL };
 	struct token_new *t;
-	json_t *days;
+	json_int_t days = 0;
 
 	if (!c)
 		return;
 	t = calloc(1, sizeof(*t));
-	*t = none;
 	c->extra = t;
 	c->extra_free = free;
 	c->perm = "tokens";
 	c->act = ACT_CREATE;
 	c->db_fn = token_create_op;
-	days = c->body ? json_object_get(c->body, "expires_in_days") : NULL;
 	if (!c->body)
 		api_fail(c, 400, "bad_json", "send {\"name\": ..., \"scope\": \"read\"|\"write\"}");
-	else if (api_json_str(c, c->body, "name", true, 63, &t->name) &&
-		 api_json_str(c, c->body, "scope", false, 8, &t->scope)) {
+	else if (api_json_only_keys(c, keys, "name, scope, expires_in_days") &&
+		 api_json_str(c, c->body, "name", true, 63, &t->name) &&
+		 api_json_str(c, c->body, "scope", false, 8, &t->scope) &&
+		 api_json_int(c, "expires_in_days", 1, 3650, &days)) {
 		if (!t->scope)
 			t->scope = "write";
 		if (strcmp(t->scope, "read") && strcmp(t->scope, "write"))
 			api_fail(c, 400, "invalid", "field 'scope' is read or write");
-		else if (days && (!json_is_integer(days) || json_integer_value(days) < 1 ||
-				  json_integer_value(days) > 3650))
-			api_fail(c, 400, "invalid", "field 'expires_in_days' is 1 to 3650");
-		else if (json_object_size(c->body) > 2u + (days != NULL))
-			api_fail(c, 400, "unknown_field", "only name, scope, expires_in_days");
-		t->days = days ? json_integer_value(days) : 0;
+		t->days = days;
 	}
 	if (c->status >= 400) {
 		api_reply(c);

@@ -224,6 +224,9 @@ def tokens_rules(tokens):
     st, t, _ = api.call("POST", "/api/v1/tokens", cookie=cookie,
                         body={"name": "ro", "scope": "read"})
     ro = t["token"]
+    st, body, _ = api.call("POST", "/api/v1/tokens", cookie=cookie, body={"name": "x", "foo": 1})
+    check(st == 400 and body["error"]["code"] == "unknown_field",
+          "a token request with an unknown field is refused: %s" % st)
     st, _, _ = api.call("GET", "/api/v1/auth/me", ro)
     expect(st, 200, "a read token reads")
     st, _, _ = api.call("POST", "/api/v1/tokens", ro, {"name": "more"})
