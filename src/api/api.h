@@ -18,7 +18,7 @@ struct loop;
 struct store;
 
 /* What a resource change means for the node's caches. */
-enum api_change { API_CHANGED_DIRECTORY, API_CHANGED_TRUNKS };
+enum api_change { API_CHANGED_DIRECTORY, API_CHANGED_TRUNKS, API_CHANGED_SCENARIOS };
 
 struct api_host {
 	void *arg;

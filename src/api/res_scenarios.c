@@ -46,7 +46,7 @@ static const struct api_field scenario_fields[] = {
 const struct api_resource api_res_scenarios = {
 	.name = "scenarios", .table = "scenarios", .object = "scenario", .tenant_col = "tenant_id",
 	.fields = scenario_fields, .ops = ACT_LIST | ACT_GET | ACT_UPDATE | ACT_DELETE,
-	.sort_default = "name", .prepare = scenario_prepare, .changes = -1, .stamps_in_s = true,
+	.sort_default = "name", .prepare = scenario_prepare, .changes = API_CHANGED_SCENARIOS, .stamps_in_s = true,
 };
 
 /* ---- saving a document ---- */
@@ -113,6 +113,9 @@ static void save_op(struct db *db, struct api_ctx *c)
 		return;
 	}
 	json_object_set_new(c->result, "version", json_integer(version));
+	c->changed = API_CHANGED_SCENARIOS; /* calls run the new version from now on */
+	c->changed_set = true;
+	c->changed_tenant = c->scope;
 	api_audit(db, c, c->scope, "save", "scenario", json_string_value(json_object_get(c->result, "name")),
 		  NULL, c->body);
 	c->status = 201;

@@ -41,6 +41,9 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	ce->cfg.media_ip = ce->media_ip;
 	ce->cfg.moh_file = NULL; /* borrowed only for the load */
 	call_hold_load(ce, cfg->moh_file);
+	ce->cfg.prompts_dir = cfg->prompts_dir ? xstrdup(cfg->prompts_dir) : NULL;
+	ce->cfg.sounds_dir = cfg->sounds_dir ? xstrdup(cfg->sounds_dir) : NULL;
+	call_ivr_init(ce);
 	ce->journal = journal;
 	ce->cdr = cdr;
 	ce->arg = arg;
@@ -109,6 +112,7 @@ static void call_destroy(void *obj)
 	timer_cancel(&c->t_ok);
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
+	call_ivr_free(c);
 	obj_unref(c->a.tsx);
 	leg_clear(&c->a);
 	for (unsigned i = 0; i < c->nb; i++)
@@ -194,6 +198,8 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 	if (c->state == CALL_ENDED)
 		return;
 	c->state = CALL_ENDED;
+	if (c->ivr)
+		call_ivr_ended(c);
 	timer_cancel(&c->t_ok);
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
@@ -209,6 +215,11 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 		ce->cdr(&c->cdr, ce->arg);
 	ce->ncalls--;
 	obj_unref(c); /* the engine's ref */
+}
+
+struct call_leg *call_b_winner(const struct call *c)
+{
+	return c->winner >= 0 ? c->b[c->winner] : NULL;
 }
 
 struct call *call_by_relay(struct call_engine *ce, uint64_t relay_id)
@@ -230,7 +241,7 @@ void call_media_timeout(struct call_engine *ce, uint64_t relay_id)
 		return;
 	log_notice("call", "call %s: no RTP, hanging up", c->uuid);
 	call_send_bye(&c->a);
-	call_send_bye(c->b[c->winner]);
+	call_send_bye(call_b_winner(c));
 	call_end(c, "ANSWERED", "RTP timeout", "system");
 }
 
@@ -238,7 +249,7 @@ void call_end_now(struct call *c, const char *cause)
 {
 	if (c->state == CALL_ANSWERED) {
 		call_send_bye(&c->a);
-		call_send_bye(c->b[c->winner]);
+		call_send_bye(call_b_winner(c));
 		call_end(c, "ANSWERED", cause, "system");
 		return;
 	}
@@ -278,6 +289,9 @@ void call_engine_destroy(struct call_engine *ce)
 	hmap_free(&ce->dialogs);
 	hmap_free(&ce->relays);
 	media_sound_unref(ce->moh);
+	call_ivr_fini(ce);
+	free((char *)ce->cfg.prompts_dir);
+	free((char *)ce->cfg.sounds_dir);
 	free(ce->media_ip);
 	free(ce);
 }

@@ -7,6 +7,7 @@
 #define CALL_CALL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -26,6 +27,9 @@ struct call_cfg {
 	unsigned max_duration_s; /* answered calls are hung up after this (0 = unlimited) */
 	const char *media_ip;	 /* address put in our SDP; NULL: the SIP local address */
 	const char *moh_file;	 /* music on hold (a WAV); NULL: silence */
+	/* Prompts of scenarios: <prompts_dir>/<tenant id>/<name>.wav first (a tenant's own),
+	 * then <sounds_dir>/<name>.wav (the shipped ones). NULL: none of that kind. */
+	const char *prompts_dir, *sounds_dir;
 };
 
 /* Who is calling whom, as the node resolved it. */
@@ -59,6 +63,12 @@ struct call_trunk_target {
 	const struct sip_peer *peer;   /* where the INVITE goes */
 };
 
+/* An external number a scenario dials: the trunk that takes it, as the caller's outbound
+ * rules say; 0 or ENOENT (no route). The target's strings live in buf (size bytes). */
+typedef int(call_route_fn)(void *arg, int64_t tenant_id, const char *caller, const char *number,
+			    struct call_trunk_target *t, char *buf, size_t size);
+void call_engine_set_router(struct call_engine *ce, call_route_fn *fn);
+
 /* What the node decided for an INVITE. */
 struct call_request {
 	const struct call_party *caller, *callee;
@@ -82,6 +92,19 @@ struct media_event_info;
 void call_media_dtmf(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 /* Ends every call (graceful stop past its deadline). */
 void call_hangup_all(struct call_engine *ce, const char *cause);
+
+/*
+ * An INVITE to a number or extension that runs a scenario: the node answers the caller and
+ * runs s (borrowed; keep is an obj reference the call holds while it runs, NULL: none). The
+ * scenario plays prompts, reads digits and dials extensions or numbers; the CDR is the
+ * caller's, answered when the node answered. r->aor and r->trunk are not used.
+ */
+struct scenario;
+void call_start_scenario(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+			 const struct sip_peer *from, const struct call_request *r,
+			 const struct scenario *s, void *keep);
+/* A prompt the media engine finished playing. */
+void call_media_played(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 
 size_t call_count(const struct call_engine *ce);
 

@@ -8,10 +8,12 @@
 #include "sdp/sdp.h"
 #include "sip/stack.h"
 
+struct call_ivr;
 struct call_sdp_info;
 struct sip_contact;
 
-enum { CALL_MAX_FORKS = 8 };
+/* Forks of one call: a scenario's dial may try several targets one after the other. */
+enum { CALL_MAX_FORKS = 32 };
 
 enum call_state { CALL_RINGING, CALL_ANSWERED, CALL_ENDED };
 
@@ -66,6 +68,7 @@ struct call {
 	struct call_leg *transferor; /* borrowed: the leg that sent the REFER */
 	uint8_t dtmf_pt[2];	/* telephone-event PT each side uses (A, B); 0: it has none */
 	bool held[2];		/* that side put the call on hold: the other hears music */
+	struct call_ivr *ivr;	/* owned or NULL: the scenario the call runs (call_scenario.c) */
 };
 
 struct call_engine {
@@ -82,6 +85,10 @@ struct call_engine {
 	uint64_t next_id;
 	size_t ncalls;
 	struct media_sound *moh;	/* ref or NULL: music on hold */
+	struct media_sound *ringback;	/* ref: what a scenario's caller hears while it dials */
+	call_route_fn *route;		/* external numbers a scenario dials, or NULL */
+	struct hmap prompts;		/* struct call_prompt by path (call_prompt.c) */
+	struct hmap rotation;		/* round-robin positions by group (call_scenario.c) */
 };
 
 /* call.c */
@@ -95,7 +102,25 @@ void call_leg_unlink(struct call_engine *ce, struct call_leg *leg);
 void call_leg_free(struct call_leg *leg);
 struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struct str local_tag);
 
+/* The answered B leg, or NULL (not answered, or a scenario between dials). */
+struct call_leg *call_b_winner(const struct call *c);
+
 /* call_invite.c */
+void call_reply_a(struct call *c, uint16_t status, const char *reason, const char *hdrs,
+		  const struct buf *sdp);
+/* The 2xx to A with sdp, kept for retransmission until A's ACK. */
+void call_answer_a(struct call *c, const struct buf *sdp);
+/* The call is answered now: the 2xx to A, the journal, the maximum duration timer. */
+void call_answer_now(struct call *c, const struct buf *sdp);
+int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+		    const struct sip_peer *from);
+void call_cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr);
+void call_watch_cancel(struct call *c, struct sip_tsx *tsx); /* A's CANCEL ends the call */
+struct call_leg *call_leg_trunk(struct call *c, const struct call_trunk_target *t);
+/* Adds b to the call's forks and sends its INVITE with c->b_offer (failed at once if not). */
+void call_add_leg(struct call *c, struct call_leg *b);
+uint16_t call_best_failure(const struct call *c);
+const char *call_failure_disposition(uint16_t status);
 int call_fork(struct call *c, const struct call_request *r, const struct sip_msg *req);
 void call_cancel_forks(struct call *c, int except);
 struct call_leg *call_leg_contact(struct call *c, const struct sip_contact *ct, const char *from_uri,
@@ -162,5 +187,20 @@ bool call_dtmf_info(struct call *c, const struct call_leg *leg, const struct sip
 /* Both sides' codecs on the relay when B's answer passes to A unchanged, with A answered
  * telephone-event if it offered it (we convert for it when B has none). */
 int call_dtmf_pass_codecs(struct call *c, const struct call_sdp_info *b, struct buf *sdp_a);
+
+/* call_scenario.c: a call answered by the node that runs a scenario (IVR). */
+bool call_ivr_dialing(const struct call *c); /* its dial step has forks ringing */
+void call_ivr_answered(struct call *c, int i, const struct sip_msg *resp);
+void call_ivr_dial_failed(struct call *c); /* every fork of the dial failed */
+void call_ivr_free(struct call *c);	   /* at call destruction */
+void call_ivr_ended(struct call *c);	   /* the call ended: pending work stopped */
+void call_ivr_digit(struct call *c, char digit);
+void call_ivr_init(struct call_engine *ce);
+void call_ivr_fini(struct call_engine *ce);
+
+/* call_prompt.c: prompts by name, each file read once and re-read when it changes. */
+/* The sound of prompt name for tenant_id (ref; unref it), or NULL with errno ENOENT/EINVAL. */
+struct media_sound *call_prompt_get(struct call_engine *ce, int64_t tenant_id, const char *name);
+void call_prompts_free(struct call_engine *ce);
 
 #endif

@@ -19,7 +19,7 @@
 #include "sip/auth.h"
 #include "sip/location.h"
 
-static void reply_a(struct call *c, uint16_t status, const char *reason, const char *hdrs,
+void call_reply_a(struct call *c, uint16_t status, const char *reason, const char *hdrs,
 		    const struct buf *sdp)
 {
 	if (!c->a.tsx)
@@ -79,7 +79,7 @@ static char *bracket(struct str uri)
 /* ---- responses from the B legs ---- */
 
 
-static const char *failure_disposition(uint16_t status)
+const char *call_failure_disposition(uint16_t status)
 {
 	if (status == 486 || status == 600)
 		return "BUSY";
@@ -89,7 +89,7 @@ static const char *failure_disposition(uint16_t status)
 }
 
 /* RFC 3261 16.7-style choice among the forks' failures: busy and declines first. */
-static uint16_t best_failure(const struct call *c)
+uint16_t call_best_failure(const struct call *c)
 {
 	uint16_t best = 0;
 	for (unsigned i = 0; i < c->nb; i++) {
@@ -104,12 +104,12 @@ static uint16_t best_failure(const struct call *c)
 
 static void all_failed(struct call *c)
 {
-	uint16_t status = best_failure(c);
+	uint16_t status = call_best_failure(c);
 	char cause[64];
 
 	snprintf(cause, sizeof(cause), "%u %s", status, sip_status_reason(status));
-	reply_a(c, status == 503 ? 480 : status, NULL, NULL, NULL);
-	call_end(c, failure_disposition(status), cause, "callee");
+	call_reply_a(c, status == 503 ? 480 : status, NULL, NULL, NULL);
+	call_end(c, call_failure_disposition(status), cause, "callee");
 }
 
 void call_leg_learn(struct call_leg *b, const struct sip_msg *resp)
@@ -150,12 +150,12 @@ static void on_max_duration(void *arg)
 	struct call *c = arg;
 
 	call_send_bye(&c->a);
-	call_send_bye(c->b[c->winner]);
+	call_send_bye(call_b_winner(c));
 	call_end(c, "ANSWERED", "maximum duration", "system");
 }
 
 /* The 2xx to A, kept for retransmission over UDP until A's ACK. */
-static void answer_a(struct call *c, const struct buf *sdp)
+void call_answer_a(struct call *c, const struct buf *sdp)
 {
 	const struct sip_msg *req = sip_tsx_request(c->a.tsx);
 	char contact[SA_ADDRSTRLEN + 96];
@@ -166,13 +166,25 @@ static void answer_a(struct call *c, const struct buf *sdp)
 	struct sip_peer dest;
 	sip_response_dest(req, sip_tsx_peer(c->a.tsx), &dest);
 	sip_peer_copy(&c->ok_dest, &dest); /* our own conn ref: the tsx's goes with it */
-	reply_a(c, 200, NULL, contact, sdp);
+	call_reply_a(c, 200, NULL, contact, sdp);
 	free(c->a.sdp);
 	c->a.sdp = xstrndup(sdp->data, sdp->len);
 	if (c->ok_dest.proto == SIP_PROTO_UDP) {
 		c->ok_retx_ms = 500;
 		loop_timer_start(sip_stack_loop(c->ce->st), &c->t_ok, 500, on_ok_retx, c);
 	}
+}
+
+void call_answer_now(struct call *c, const struct buf *sdp)
+{
+	c->state = CALL_ANSWERED;
+	c->cdr.answer_at = (int64_t)time_wall_ms();
+	call_answer_a(c, sdp);
+	if (c->ce->journal)
+		c->ce->journal(&c->cdr, c->ce->arg);
+	if (c->ce->cfg.max_duration_s)
+		loop_timer_start(sip_stack_loop(c->ce->st), &c->t_maxdur,
+				 c->ce->cfg.max_duration_s * 1000ull, on_max_duration, c);
 }
 
 /*
@@ -218,22 +230,15 @@ static void b_answered(struct call *c, int i, const struct sip_msg *resp)
 	if (!resp->body.len || relay_b_sdp(c, b, resp, &sdp)) {
 		log_notice("call", "call %s: unusable SDP answer from %s", c->uuid, b->remote_target);
 		call_send_bye(b);
-		reply_a(c, 488, "Not Acceptable Here", NULL, NULL);
+		call_reply_a(c, 488, "Not Acceptable Here", NULL, NULL);
 		call_end(c, "FAILED", "488 unusable SDP answer", "callee");
 		buf_free(&sdp);
 		return;
 	}
 	free(b->sdp);
 	b->sdp = str_dup(resp->body);
-	c->state = CALL_ANSWERED;
-	c->cdr.answer_at = (int64_t)time_wall_ms();
-	answer_a(c, &sdp);
+	call_answer_now(c, &sdp);
 	buf_free(&sdp);
-	if (c->ce->journal)
-		c->ce->journal(&c->cdr, c->ce->arg);
-	if (c->ce->cfg.max_duration_s)
-		loop_timer_start(sip_stack_loop(c->ce->st), &c->t_maxdur,
-				 c->ce->cfg.max_duration_s * 1000ull, on_max_duration, c);
 	log_info("call", "call %s answered by %s", c->uuid, b->remote_target);
 }
 
@@ -247,12 +252,12 @@ static void b_provisional(struct call *c, const struct call_leg *b, const struct
 		buf_init(&sdp, 0);
 		if (relay_b_sdp(c, b, resp, &sdp) == 0) {
 			c->early = true;
-			reply_a(c, 183, NULL, NULL, &sdp);
+			call_reply_a(c, 183, NULL, NULL, &sdp);
 		}
 		buf_free(&sdp);
 		return;
 	}
-	reply_a(c, resp->status == 183 ? 183 : 180, NULL, NULL, NULL);
+	call_reply_a(c, resp->status == 183 ? 183 : 180, NULL, NULL, NULL);
 }
 
 static int leg_index(const struct call *c, const struct call_leg *b)
@@ -285,6 +290,8 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	if (resp && status < 300) {
 		if (c->state == CALL_RINGING)
 			b_answered(c, i, resp);
+		else if (call_ivr_dialing(c))
+			call_ivr_answered(c, i, resp);
 		else if (i == c->winner && c->state == CALL_ANSWERED)
 			call_ack_b(b, resp->cseq.num); /* a retransmitted 2xx: our ACK was lost */
 		else
@@ -300,6 +307,8 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 			return;
 	if (c->state == CALL_RINGING)
 		all_failed(c);
+	else if (call_ivr_dialing(c))
+		call_ivr_dial_failed(c);
 }
 
 static void on_b_end(void *arg)
@@ -389,7 +398,7 @@ int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *c
 	return 0;
 }
 
-static struct call_leg *leg_trunk_new(struct call *c, const struct call_trunk_target *t)
+struct call_leg *call_leg_trunk(struct call *c, const struct call_trunk_target *t)
 {
 	struct call_leg *b = xcalloc(1, sizeof(*b));
 	char tag[24], id[40];
@@ -413,7 +422,7 @@ static struct call_leg *leg_trunk_new(struct call *c, const struct call_trunk_ta
 	return b;
 }
 
-static void add_leg(struct call *c, struct call_leg *b)
+void call_add_leg(struct call *c, struct call_leg *b)
 {
 	c->b[c->nb++] = b;
 	call_leg_link(c->ce, b);
@@ -444,12 +453,12 @@ int call_fork(struct call *c, const struct call_request *r, const struct sip_msg
 	if (err)
 		return err;
 	if (r->trunk) {
-		add_leg(c, leg_trunk_new(c, r->trunk));
+		call_add_leg(c, call_leg_trunk(c, r->trunk));
 		return 0;
 	}
 	for (const struct sip_contact *ct = r->aor->contacts; ct && c->nb < CALL_MAX_FORKS;
 	     ct = ct->next)
-		add_leg(c, leg_b_new(c, ct, r->caller, r->callee));
+		call_add_leg(c, leg_b_new(c, ct, r->caller, r->callee));
 	return 0;
 }
 
@@ -475,16 +484,21 @@ static void on_a_cancel(struct sip_tsx *tsx, void *arg)
 	call_end(c, "CANCELLED", "caller cancelled", "caller");
 }
 
+void call_watch_cancel(struct call *c, struct sip_tsx *tsx)
+{
+	sip_tsx_set_cancel_fn(tsx, on_a_cancel, c);
+}
+
 static void on_no_answer(void *arg)
 {
 	struct call *c = arg;
 
 	call_cancel_forks(c, -1);
-	reply_a(c, 480, "No Answer", NULL, NULL);
+	call_reply_a(c, 480, "No Answer", NULL, NULL);
 	call_end(c, "NO ANSWER", "no answer timeout", "system");
 }
 
-static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from)
 {
 	struct call_leg *a = &c->a;
@@ -503,7 +517,7 @@ static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg 
 	return a->remote_target ? 0 : EBADMSG;
 }
 
-static void cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr)
+void call_cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr)
 {
 	struct store_cdr_row *r = &c->cdr;
 	const char *trunk = cr->trunk ? cr->trunk->name : cr->trunk_name;
@@ -525,7 +539,7 @@ static void refuse(struct call *c, uint16_t status, const char *reason, const ch
 {
 	char cause[64];
 	snprintf(cause, sizeof(cause), "%u %s", status, reason);
-	reply_a(c, status, reason, NULL, NULL);
+	call_reply_a(c, status, reason, NULL, NULL);
 	call_end(c, disp, cause, "system");
 }
 
@@ -534,8 +548,8 @@ void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_ms
 {
 	struct call *c = call_new(ce);
 
-	cdr_start(c, req, r);
-	if (leg_a_init(c, tsx, req, from))
+	call_cdr_start(c, req, r);
+	if (call_leg_a_init(c, tsx, req, from))
 		return refuse(c, 400, "Missing Contact", "FAILED");
 	if (ce->journal)
 		ce->journal(&c->cdr, ce->arg);
@@ -550,7 +564,7 @@ void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_ms
 		snprintf(c->media_ip, sizeof(c->media_ip), "%s", ce->cfg.media_ip);
 	else
 		sa_host_str(&from->local, c->media_ip, sizeof(c->media_ip));
-	sip_tsx_set_cancel_fn(tsx, on_a_cancel, c);
+	call_watch_cancel(c, tsx);
 	if (call_fork(c, r, req))
 		return refuse(c, 488, "Not Acceptable Here", "FAILED");
 	log_info("call", "call %s %s -> %s (%s): %u fork(s), media %s:%u/%u", c->uuid,

@@ -310,6 +310,24 @@ int media_relay_play(struct media_engine *m, uint64_t id, int side, struct media
 	return 0;
 }
 
+int media_relay_prompt(struct media_engine *m, uint64_t id, int side, struct media_sound *s,
+		       unsigned *play_id)
+{
+	if ((side != 0 && side != 1) || !s)
+		return EINVAL;
+	struct media_relay *r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	const struct media_codec_cfg *c = &r->cfg[side].codec;
+	if (!c->codec)
+		return EINVAL;
+	struct media_player *p = media_player_new(s, c->codec, c->pt);
+	p->once = true;
+	p->play_id = *play_id = ++m->last_play_id ? m->last_play_id : ++m->last_play_id;
+	media_thread_play(r->th, obj_ref(r), side, p);
+	return 0;
+}
+
 void media_relay_close(struct media_engine *m, uint64_t id)
 {
 	struct media_relay *r = media_engine_find(m, id);

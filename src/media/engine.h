@@ -80,12 +80,15 @@ struct media_player {
 	size_t frame;			 /* PCM samples per packet */
 	uint32_t ts_step, ssrc, ts;
 	bool started;			 /* ts is set and the marker was sent */
+	bool once, done;		 /* a prompt: plays to its end once, then done */
+	unsigned play_id;		 /* a prompt's id for MEDIA_EV_PLAYED */
 };
 
 struct media_player *media_player_new(struct media_sound *snd, const struct media_codec *c,
 				      uint8_t pt);
 void media_player_destroy(struct media_player *p); /* NULL-safe */
-/* The next 20 ms encoded into out: bytes, or -1. */
+/* The next 20 ms encoded into out: bytes, or -1. A prompt's last frame is padded with
+ * silence and sets done. */
 int media_player_frame(struct media_player *p, uint8_t *out, size_t cap);
 
 /* A side as the media thread sees it. */
@@ -203,6 +206,7 @@ struct media_engine {
 	unsigned nthreads;
 	struct hmap relays; /* id -> relay; control thread only */
 	uint64_t last_id;
+	unsigned last_play_id;
 	bool stopping;
 };
 
@@ -237,6 +241,10 @@ void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_heade
 void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, bool inband);
 
 /* relay_codec.c: the codec step of each accepted RTP packet (a plain relay until both are set) */
+/* The digits in an event packet from in, reported when in's codec and events are known,
+ * for a packet that goes nowhere else (the other side not set up yet). */
+void media_codec_hear(struct media_relay *r, struct media_side *in, const struct rtp_header *h,
+		      const uint8_t *p);
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
 void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
 void media_codec_jb_stop(struct media_relay *r);

@@ -22,7 +22,7 @@ struct media_cfg {
 	unsigned rtp_timeout_s;	     /* 0 = off */
 };
 
-enum media_event { MEDIA_EV_TIMEOUT = 1, MEDIA_EV_DTMF };
+enum media_event { MEDIA_EV_TIMEOUT = 1, MEDIA_EV_DTMF, MEDIA_EV_PLAYED };
 
 /* What a media thread reports. */
 struct media_event_info {
@@ -31,6 +31,7 @@ struct media_event_info {
 	char digit;		/* DTMF: '0'-'9', '*', '#', 'A'-'D' */
 	unsigned duration_ms;	/* DTMF: as the events said; 0 for a tone */
 	bool inband;		/* DTMF: a tone heard in the audio, not an RFC 4733 event */
+	unsigned play_id;	/* PLAYED: the prompt that played to its end (side: to whom) */
 };
 /* Runs on the ctl loop; never for a relay already closed. May call media_relay_close. */
 typedef void(media_event_fn)(uint64_t relay_id, const struct media_event_info *ev, void *arg);
@@ -113,6 +114,21 @@ double media_sound_seconds(const struct media_sound *s);
  * codec set).
  */
 int media_relay_play(struct media_engine *m, uint64_t id, int side, struct media_sound *s);
+
+/*
+ * Plays s once to side like media_relay_play (replacing what plays there), then reports
+ * MEDIA_EV_PLAYED with *play_id (unique per engine) and the side gets the relayed stream
+ * again. A prompt stopped early (media_relay_play with NULL, or another sound) is not
+ * reported. Same errors as media_relay_play.
+ */
+int media_relay_prompt(struct media_engine *m, uint64_t id, int side, struct media_sound *s,
+		       unsigned *play_id);
+
+/* A sound made here: freq Hz (a second tone freq2, 0: none), on_ms of tone then off_ms of
+ * silence (off_ms 0: continuous), total_ms long, at level dBm0 (e.g. -13). For ringback,
+ * beeps and test tones. */
+int media_sound_tone(struct media_sound **sp, unsigned freq, unsigned freq2, unsigned on_ms,
+		     unsigned off_ms, unsigned total_ms, int dbm0);
 
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */

@@ -312,8 +312,12 @@ static void media_sock_on_read(int fd, unsigned events, void *arg)
 		enum media_take t = media_sock_take(ms, o.b, i, now, &rh);
 		if (t == MEDIA_TAKE_DROP)
 			continue;
-		if (!can)
-			r->side[ms->side].st.dropped++; /* the other side is on hold or unknown */
+		if (!can) {
+			/* the other side is on hold or unknown; the digits still count (a menu) */
+			r->side[ms->side].st.dropped++;
+			if (t == MEDIA_TAKE_RTP)
+				media_codec_hear(r, &r->side[ms->side], &rh, o.b->data[i]);
+		}
 		else if (ms->kind == MEDIA_RTCP && r->side[ms->side].xc)
 			continue; /* about a stream the other side never sees: we report ourselves */
 		else if (t == MEDIA_TAKE_RTP)

@@ -48,6 +48,13 @@ static void media_codec_listen(struct media_relay *r, struct media_side *in,
 		media_dtmf_heard(r, (int)(in - r->side), d[i].digit, d[i].duration_ms, false);
 }
 
+void media_codec_hear(struct media_relay *r, struct media_side *in, const struct rtp_header *h,
+		      const uint8_t *p)
+{
+	if (in->codec && in->dtmf_pt && h->pt == in->dtmf_pt)
+		media_codec_listen(r, in, h, p);
+}
+
 /* RFC 4733: to the other side's telephone-event type; without one the control thread hears
  * the digit and may send it on some other way (SIP INFO). */
 static void media_codec_event(struct media_out *o, struct media_side *in, struct media_side *out,
@@ -168,8 +175,10 @@ void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header 
 		in->st.dropped++; /* the other side hears music instead */
 		return;
 	}
-	/* until both offer and answer are known, the relay stays a plain relay */
+	/* until both offer and answer are known, the relay stays a plain relay; the digits of
+	 * a side whose codec is known are heard already (a caller in a scenario's menu) */
 	if (!in->codec || !out->codec) {
+		media_codec_hear(r, in, h, p);
 		media_codec_pass(o, out, p, h, len);
 		return;
 	}

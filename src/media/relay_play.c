@@ -127,6 +127,12 @@ static void media_play_music_tick(struct media_relay *r, int x, uint64_t now_ms)
 	if (len > 0)
 		media_play_emit(r, x, payload, (size_t)len, first, p->pt, p->ts, p->ssrc);
 	p->ts += p->ts_step;
+	if (p->done) {
+		struct media_event_info ev = {
+			.type = MEDIA_EV_PLAYED, .side = x, .play_id = p->play_id};
+		media_play_music(r, x, NULL);
+		media_engine_post(r->th->m, r->id, &ev);
+	}
 }
 
 /* This tick's event packet to side x, if any. */

@@ -1,9 +1,11 @@
 /*
- * Sounds the media threads play (music on hold): a file read once with libsndfile, mixed to
- * mono and resampled to every PCM rate a codec here uses, then immutable and shared by the
- * players (refcounted), and the player that loops one into a leg's codec.
+ * Sounds the media threads play (music on hold, prompts, tones): a file read once with
+ * libsndfile (or a tone made here), mixed to mono and resampled to every PCM rate a codec
+ * here uses, then immutable and shared by the players (refcounted), and the player that
+ * loops one (music) or plays it once (a prompt) into a leg's codec.
  */
 #include <errno.h>
+#include <math.h>
 #include <sndfile.h>
 #include <speex/speex_resampler.h>
 #include <stdlib.h>
@@ -89,6 +91,17 @@ static void media_sound_resample(struct media_sound *s, int i, const int16_t *pc
 	s->n[i] = out_len;
 }
 
+/* The sound of pcm (mono, rate), which it frees. */
+static struct media_sound *media_sound_make(int16_t *pcm, size_t n, uint32_t rate)
+{
+	struct media_sound *s = obj_new(sizeof(*s), media_sound_free);
+
+	for (int i = 0; i < MEDIA_SOUND_RATES; i++)
+		media_sound_resample(s, i, pcm, n, rate);
+	free(pcm);
+	return s;
+}
+
 int media_sound_load(struct media_sound **sp, const char *path)
 {
 	int16_t *pcm;
@@ -98,11 +111,34 @@ int media_sound_load(struct media_sound **sp, const char *path)
 
 	if (err)
 		return err;
-	struct media_sound *s = obj_new(sizeof(*s), media_sound_free);
-	for (int i = 0; i < MEDIA_SOUND_RATES; i++)
-		media_sound_resample(s, i, pcm, n, rate);
-	free(pcm);
-	*sp = s;
+	*sp = media_sound_make(pcm, n, rate);
+	return 0;
+}
+
+int media_sound_tone(struct media_sound **sp, unsigned freq, unsigned freq2, unsigned on_ms,
+		     unsigned off_ms, unsigned total_ms, int dbm0)
+{
+	const uint32_t rate = 48000;
+
+	if (!freq || freq >= rate / 2 || freq2 >= rate / 2 || !on_ms || !total_ms ||
+	    total_ms > MEDIA_SOUND_MAX_S * 1000u || dbm0 > 3)
+		return EINVAL;
+	size_t n = (size_t)total_ms * rate / 1000, period = (size_t)(on_ms + off_ms) * rate / 1000;
+	size_t on = (size_t)on_ms * rate / 1000;
+	/* 0 dBm0 is a sine of 3.17 dB below full scale (G.711's digital milliwatt) */
+	double amp = 32767.0 * pow(10.0, (dbm0 - 3.17) / 20.0) / (freq2 ? 2 : 1);
+	int16_t *pcm = xmalloc(n * sizeof(*pcm));
+
+	for (size_t i = 0; i < n; i++) {
+		double t = (double)i / rate, v = 0;
+		if (!off_ms || i % period < on) {
+			v = sin(2 * M_PI * freq * t);
+			if (freq2)
+				v += sin(2 * M_PI * freq2 * t);
+		}
+		pcm[i] = (int16_t)lrint(v * amp);
+	}
+	*sp = media_sound_make(pcm, n, rate);
 	return 0;
 }
 
@@ -154,11 +190,14 @@ int media_player_frame(struct media_player *p, uint8_t *out, size_t cap)
 	size_t k = 0;
 
 	/* the loop wraps inside a frame: a tune has no gap at its end */
-	while (k < p->frame) {
+	while (k < p->frame && !p->done) {
 		size_t take = p->frame - k < p->n - p->pos ? p->frame - k : p->n - p->pos;
 		memcpy(pcm + k, p->pcm + p->pos, take * sizeof(int16_t));
 		k += take;
 		p->pos = (p->pos + take) % p->n;
+		if (p->once && p->pos == 0)
+			p->done = true;
 	}
+	memset(pcm + k, 0, (p->frame - k) * sizeof(int16_t));
 	return p->codec->encode(p->enc, out, cap, pcm, p->frame);
 }

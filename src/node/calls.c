@@ -16,6 +16,7 @@
 #include "media/media.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/scenarios.h"
 #include "node/trunks.h"
 #include "sip/stack.h"
 #include "store/cdrs.h"
@@ -74,6 +75,8 @@ static void on_media_event(uint64_t relay_id, const struct media_event_info *ev,
 		call_media_timeout(n->calls, relay_id);
 	else if (ev->type == MEDIA_EV_DTMF && n->calls)
 		call_media_dtmf(n->calls, relay_id, ev);
+	else if (ev->type == MEDIA_EV_PLAYED && n->calls)
+		call_media_played(n->calls, relay_id, ev);
 }
 
 static void heartbeat_op(struct db *db, void *arg)
@@ -108,6 +111,9 @@ static const struct sip_aor *resolve_extension(void *arg, int64_t tenant_id, con
 	return u && u->row.enabled ? sip_location_find(n->loc, tenant_id, str_c(user)) : NULL;
 }
 
+static int route_number(void *arg, int64_t tenant_id, const char *caller, const char *number,
+			struct call_trunk_target *t, char *buf, size_t size);
+
 /* The setting, else the installed file, else the source tree's (a node run from it). */
 static const char *moh_path(const struct settings *s)
 {
@@ -119,6 +125,9 @@ static const char *moh_path(const struct settings *s)
 int node_calls_open(struct node *n)
 {
 	const struct settings *s = &n->set;
+	char prompts[4096];
+
+	snprintf(prompts, sizeof(prompts), "%s/prompts", s->data_dir);
 	struct media_cfg mc = {
 		.bind_ip = s->rtp_bind,
 		.port_min = (uint16_t)s->rtp_port_min,
@@ -131,6 +140,9 @@ int node_calls_open(struct node *n)
 		.max_duration_s = (unsigned)s->call_max_duration,
 		.media_ip = s->media_ip,
 		.moh_file = moh_path(s),
+		.prompts_dir = prompts,
+		.sounds_dir = access(NODE_PROMPTS_INSTALLED, R_OK) == 0 ? NODE_PROMPTS_INSTALLED
+									 : NODE_PROMPTS_SOURCE,
 	};
 	struct reconcile_job job = { 0 };
 	int err = store_run_sync(n->store, reconcile_op, &job);
@@ -148,6 +160,7 @@ int node_calls_open(struct node *n)
 	}
 	call_engine_new(&n->calls, n->stack, n->media, &cc, on_journal, on_cdr, n);
 	call_engine_set_resolver(n->calls, resolve_extension);
+	call_engine_set_router(n->calls, route_number);
 	timer_init(&n->heartbeat);
 	loop_timer_start(n->loop, &n->heartbeat, HEARTBEAT_MS, on_heartbeat, n);
 	return 0;
@@ -177,39 +190,104 @@ static bool dialable(const char *s)
 	return true;
 }
 
+/* The trunk for a number dialed by caller (an extension of tenant_id): the tenant's longest
+ * matching route decides, and the number and caller id are rewritten as it says. t's
+ * strings live in buf. 0 or ENOENT. */
+static int outbound_target(struct node *n, int64_t tenant_id, const char *caller,
+			   const char *dialed, struct call_trunk_target *t, char *buf, size_t size)
+{
+	const struct store_route_row *route =
+		dialable(dialed) ? node_route_find(n, tenant_id, str_c(dialed)) : NULL;
+	const struct node_trunk *tr = route ? node_trunk_by_id(n, route->trunk_id) : NULL;
+	size_t third = size / 3;
+
+	if (!tr || size < 192)
+		return ENOENT;
+	const char *domain = tr->row.domain[0] ? tr->row.domain : tr->row.host;
+	/* the extension's own number first, then the route's, then the trunk's */
+	const struct dir_user *u = directory_user(n->dir, tenant_id, str_c(caller));
+	const char *cid = u && u->row.caller_id[0] ? u->row.caller_id
+			  : route->caller_id[0]	      ? route->caller_id
+			  : tr->row.caller_id[0]	      ? tr->row.caller_id
+							      : caller;
+	size_t strip = (size_t)route->strip < strlen(dialed) ? (size_t)route->strip : 0;
+	char *number = buf, *ruri = buf + third, *from_uri = buf + 2 * third, num[96];
+	snprintf(num, sizeof(num), "%s%s", route->prepend, dialed + strip);
+	snprintf(number, third, "%s", num);
+	snprintf(ruri, third, "sip:%s@%s", num, domain);
+	snprintf(from_uri, size - 2 * third, "<sip:%s@%s>", cid, domain);
+	*t = (struct call_trunk_target){
+		.name = tr->row.name, .ruri = ruri, .from_uri = from_uri,
+		.user = tr->row.username, .password = tr->row.password, .peer = &tr->peer,
+	};
+	return 0;
+}
+
+static int route_number(void *arg, int64_t tenant_id, const char *caller, const char *number,
+			struct call_trunk_target *t, char *buf, size_t size)
+{
+	return outbound_target(arg, tenant_id, caller, number, t, buf, size);
+}
+
 /* Not an extension: the tenant's longest matching route decides the trunk. */
 static void call_outbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
 			  const struct sip_peer *from, const struct call_party *caller,
 			  const char *dialed)
 {
-	const struct store_route_row *route =
-		dialable(dialed) ? node_route_find(n, caller->tenant_id, str_c(dialed)) : NULL;
-	const struct node_trunk *tr = route ? node_trunk_by_id(n, route->trunk_id) : NULL;
-	char number[96], ruri[256], from_uri[256];
+	struct call_trunk_target target;
+	char buf[768];
 
-	if (!tr) {
+	if (outbound_target(n, caller->tenant_id, caller->user, dialed, &target, buf, sizeof(buf))) {
 		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
 		return;
 	}
-	const char *domain = tr->row.domain[0] ? tr->row.domain : tr->row.host;
-	/* the extension's own number first, then the route's, then the trunk's */
-	const struct dir_user *u = directory_user(n->dir, caller->tenant_id, str_c(caller->user));
-	const char *cid = u && u->row.caller_id[0] ? u->row.caller_id
-			  : route->caller_id[0]	      ? route->caller_id
-			  : tr->row.caller_id[0]	      ? tr->row.caller_id
-							      : caller->user;
-	size_t strip = (size_t)route->strip < strlen(dialed) ? (size_t)route->strip : 0;
-	snprintf(number, sizeof(number), "%s%s", route->prepend, dialed + strip);
-	snprintf(ruri, sizeof(ruri), "sip:%s@%s", number, domain);
-	snprintf(from_uri, sizeof(from_uri), "<sip:%s@%s>", cid, domain);
-	struct call_trunk_target target = {
-		.name = tr->row.name, .ruri = ruri, .from_uri = from_uri,
-		.user = tr->row.username, .password = tr->row.password, .peer = &tr->peer,
-	};
-	struct call_party b = { caller->tenant_id, number, "", domain };
+	const char *at = strchr(target.ruri, '@');
+	struct call_party b = { caller->tenant_id, buf, "", at ? at + 1 : "" };
 	struct call_request r = { .caller = caller, .callee = &b, .direction = "outbound",
 				  .trunk = &target };
 	call_start(n->calls, tsx, req, from, &r);
+}
+
+/* The callee's number or extension runs a scenario: true when the call was started so. */
+static bool call_scenario(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+			  const struct sip_peer *from, const struct call_request *r, int64_t id)
+{
+	const struct node_scenario *ns = node_scenario_find(n, r->caller->tenant_id, id);
+
+	if (!ns) {
+		if (id)
+			log_notice("scenario", "scenario %lld for %s has no active version: ringing it "
+				   "directly", (long long)id, r->callee->user);
+		return false;
+	}
+	call_start_scenario(n->calls, tsx, req, from, r, ns->s, (void *)ns);
+	return true;
+}
+
+/* The caller's number as a trunk gave it: digits and '+', else "anonymous". */
+static void inbound_caller(const struct sip_msg *req, char *num, size_t size, char *name,
+			   size_t name_size)
+{
+	size_t len;
+
+	if (sip_uri_unescape(req->from.uri.user, num, size, &len) || !dialable(num))
+		snprintf(num, size, "anonymous");
+	str_copy(req->from.display, name, name_size);
+}
+
+/* A DID that runs a scenario itself (whatever its extension). */
+static bool inbound_scenario(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+			     const struct sip_peer *from, const struct node_trunk *trunk,
+			     const struct dir_tenant *t, const struct store_number_row *num)
+{
+	char caller_num[64], caller_name[128] = "";
+
+	inbound_caller(req, caller_num, sizeof(caller_num), caller_name, sizeof(caller_name));
+	struct call_party a = { t->row.id, caller_num, caller_name, t->row.domain };
+	struct call_party b = { t->row.id, num->number, "", t->row.domain };
+	struct call_request r = { .caller = &a, .callee = &b, .direction = "inbound",
+				  .trunk_name = trunk->row.name };
+	return call_scenario(n, tsx, req, from, &r, num->scenario_id);
 }
 
 void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
@@ -233,14 +311,13 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 	t = num ? directory_tenant_by_id(n->dir, num->tenant_id) : NULL;
 	if (t)
 		callee = directory_user(n->dir, t->row.id, str_c(num->extension));
+	if (t && num->scenario_id && inbound_scenario(n, tsx, req, from, trunk, t, num))
+		return;
 	if (!callee) {
 		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
 		return;
 	}
-	if (sip_uri_unescape(req->from.uri.user, caller_num, sizeof(caller_num), &len) ||
-	    !dialable(caller_num))
-		snprintf(caller_num, sizeof(caller_num), "anonymous");
-	str_copy(req->from.display, caller_name, sizeof(caller_name));
+	inbound_caller(req, caller_num, sizeof(caller_num), caller_name, sizeof(caller_name));
 	struct call_party a = { t->row.id, caller_num, caller_name, t->row.domain };
 	struct call_party b = { t->row.id, callee->row.number, callee->row.display_name,
 				t->row.domain };
@@ -248,6 +325,8 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 		.caller = &a, .callee = &b, .direction = "inbound", .trunk_name = trunk->row.name,
 		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
 	};
+	if (callee->row.scenario_id && call_scenario(n, tsx, req, from, &r, callee->row.scenario_id))
+		return;
 	call_start(n->calls, tsx, req, from, &r);
 }
 
@@ -283,6 +362,8 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 		.caller = &a, .callee = &b, .direction = "internal",
 		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
 	};
+	if (callee->row.scenario_id && call_scenario(n, tsx, req, from, &r, callee->row.scenario_id))
+		return;
 	call_start(n->calls, tsx, req, from, &r);
 }
 

@@ -25,6 +25,7 @@ struct dir_tenant;
 struct dir_user;
 struct media_engine;
 struct node_trunks;
+struct node_scenarios;
 struct directory;
 struct loop;
 struct sip_auth;
@@ -63,6 +64,7 @@ struct node {
 	struct media_engine *media;  /* owned */
 	struct call_engine *calls;   /* owned */
 	struct node_trunks *trunks;  /* owned */
+	struct node_scenarios *scenarios; /* owned: the active scenarios, parsed */
 	struct api *api;             /* owned */
 	bool api_detached;           /* shutting down: API callbacks no longer reach the node */
 	uint64_t calls_started;

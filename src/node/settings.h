@@ -9,6 +9,9 @@
 /* Where the shipped music on hold is: installed by make install, or in the source tree. */
 #define NODE_MOH_INSTALLED "/usr/share/zvonar/moh/default.wav"
 #define NODE_MOH_SOURCE "sounds/moh/default.wav"
+/* Prompts shipped with the node (scenarios' "play"), by name: <dir>/<name>.wav */
+#define NODE_PROMPTS_INSTALLED "/usr/share/zvonar/prompts"
+#define NODE_PROMPTS_SOURCE "sounds/prompts"
 
 struct settings {
 	char *sip_listen; /* space-separated addresses; "auto" = this machine's addresses */

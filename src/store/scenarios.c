@@ -160,6 +160,12 @@ int store_scenario_versions(struct db *db, int64_t tenant_id, const char *name,
 			p, 2, fn, arg, false);
 }
 
+int store_scenario_active_all(struct db *db, store_scenario_version_fn *fn, void *arg)
+{
+	return versions(db, VERSION_COLS "WHERE v.version = s.active_version ORDER BY s.id", NULL,
+			0, fn, arg, false);
+}
+
 struct list_ctx {
 	store_scenario_fn *fn;
 	void *arg;

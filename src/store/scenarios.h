@@ -45,6 +45,8 @@ int store_scenario_activate(struct db *db, int64_t tenant_id, const char *name, 
 /* One version (0: the active one) to fn; ENOENT when there is none. */
 int store_scenario_get(struct db *db, int64_t tenant_id, const char *name, int64_t version,
 		       store_scenario_version_fn *fn, void *arg);
+/* The active version of every scenario that has one, of every tenant, by scenario id. */
+int store_scenario_active_all(struct db *db, store_scenario_version_fn *fn, void *arg);
 /* The tenant's scenarios by name. */
 int store_scenario_list(struct db *db, int64_t tenant_id, store_scenario_fn *fn, void *arg);
 /* Every version of one scenario, oldest first. */

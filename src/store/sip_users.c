@@ -8,14 +8,15 @@
 
 #define SIP_USER_COLS                                                                              \
 	"id, tenant_id, number, realm, ha1_md5, ha1_sha256, display_name, enabled, max_contacts, " \
-	"created_at, caller_id"
+	"created_at, caller_id, scenario_id"
 
 static int sip_user_from_row(const struct db_row *row, struct store_sip_user_row *u)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 11)
+	if (row->ncols != 12)
 		return EPROTO;
+	u->scenario_id = c[11].type == DB_NULL ? 0 : c[11].i;
 	u->id = c[0].i;
 	u->tenant_id = c[1].i;
 	u->enabled = c[7].i != 0;

@@ -19,6 +19,7 @@ struct store_sip_user_row {
 	int max_contacts;   /* 0: the node's default */
 	int64_t created_at; /* Unix s; set by add */
 	char caller_id[64]; /* presented on calls out through a trunk; "" = route's or trunk's */
+	int64_t scenario_id; /* read only (set by store_sip_user_set_scenario): 0 = none */
 };
 
 typedef int(store_sip_user_fn)(const struct store_sip_user_row *row, void *arg); /* non-zero stops */

@@ -127,8 +127,9 @@ static int number_row(const struct db_row *row, void *arg)
 	struct list_ctx *ctx = arg;
 	struct store_number_row r = { 0 };
 
-	if (row->ncols != 6)
+	if (row->ncols != 7)
 		return EPROTO;
+	r.scenario_id = c[6].type == DB_NULL ? 0 : c[6].i;
 	r.id = c[0].i;
 	r.tenant_id = c[1].i;
 	r.trunk_id = c[3].type == DB_NULL ? 0 : c[3].i;
@@ -143,7 +144,8 @@ int store_number_list(struct db *db, store_number_fn *fn, void *arg)
 {
 	struct list_ctx ctx = { (void *)fn, arg };
 	return db_query(db,
-			"SELECT id, tenant_id, number, trunk_id, extension, created_at FROM numbers "
+			"SELECT id, tenant_id, number, trunk_id, extension, created_at, scenario_id "
+			"FROM numbers "
 			"ORDER BY id",
 			NULL, 0, number_row, &ctx);
 }

@@ -24,6 +24,7 @@ struct store_number_row {
 	int64_t id, tenant_id, trunk_id; /* trunk_id 0: any */
 	char number[64], extension[64];
 	int64_t created_at;
+	int64_t scenario_id; /* read only (set by store_number_set_scenario): 0 = none */
 };
 
 struct store_route_row {
