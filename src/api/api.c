@@ -267,6 +267,10 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
 	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
 	{ "GET", "/api/v1/usage", api_usage_route, 0 },
+	{ "GET", "/api/v1/prompts", api_prompts_list, 0 },
+	{ "GET", "/api/v1/prompts/{name}", api_prompts_get, 0 },
+	{ "PUT", "/api/v1/prompts/{name}", api_prompts_put, 0 },
+	{ "DELETE", "/api/v1/prompts/{name}", api_prompts_delete, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },
@@ -303,6 +307,9 @@ int api_new(struct api **ap, struct loop *loop, struct store *store, const struc
 	a->loop = loop;
 	a->store = store;
 	a->cfg = *cfg;
+	a->cfg.prompts_dir = NULL; /* borrowed: the API keeps its own copy */
+	a->prompts_dir = xstrdup(cfg->prompts_dir ? cfg->prompts_dir : "./prompts");
+	a->prompts_quota_mb = cfg->prompts_quota_mb ? cfg->prompts_quota_mb : 100;
 	a->host = *host;
 	a->https = cfg->tls_cert && *cfg->tls_cert;
 	if ((rc = workers_new(&a->workers, loop, cfg->workers)) || (rc = api_limits_new(a)) ||
@@ -331,6 +338,7 @@ void api_destroy(struct api *a)
 	api_webhooks_destroy(a);
 	workers_destroy(a->workers);
 	api_limits_destroy(a);
+	free(a->prompts_dir);
 	free(a);
 }
 

@@ -53,6 +53,8 @@ struct api_cfg {
 	unsigned workers;         /* password hashing threads */
 	bool webhook_private_ok;  /* webhooks may reach loopback/private addresses */
 	const char *jobs_dir;     /* speech job outputs (TTS WAVs): <data_dir>/spool/jobs */
+	const char *prompts_dir;  /* tenants' prompts: <data_dir>/prompts/<tenant id>/ */
+	unsigned prompts_quota_mb;
 };
 
 int api_new(struct api **ap, struct loop *loop, struct store *store, const struct api_cfg *cfg,

@@ -43,6 +43,8 @@ struct api {
 	struct jobs *jobs;           /* owned: the speech job queue */
 	struct api_host host;
 	struct api_cfg cfg;
+	char *prompts_dir;	     /* owned: <data_dir>/prompts, a directory per tenant */
+	unsigned prompts_quota_mb;
 	bool https;
 };
 
@@ -173,6 +175,12 @@ void api_jobs_chat_summary(struct http_req *r, void *arg);
 void api_jobs_text_summary(struct http_req *r, void *arg);
 void api_jobs_tts(struct http_req *r, void *arg);
 void api_usage_route(struct http_req *r, void *arg);
+
+/* res_prompts.c: a tenant's prompt files */
+void api_prompts_list(struct http_req *r, void *arg);
+void api_prompts_put(struct http_req *r, void *arg);
+void api_prompts_get(struct http_req *r, void *arg);
+void api_prompts_delete(struct http_req *r, void *arg);
 
 /* metrics.c, openapi.c */
 void api_metrics_route(struct http_req *r, void *arg);

@@ -51,6 +51,14 @@ const struct api_route_doc api_route_docs[] = {
 	{ "GET", "/api/v1/usage",
 	  "Speech usage per day or month (?period=day|month, ?from=, ?to= in Unix ms)", NULL,
 	  true },
+	{ "GET", "/api/v1/prompts", "The tenant's prompts (name, bytes, rate, seconds) and quota",
+	  NULL, true },
+	{ "GET", "/api/v1/prompts/{name}", "A prompt as WAV", NULL, true },
+	{ "PUT", "/api/v1/prompts/{name}",
+	  "Upload a prompt: any audio libsndfile reads (WAV, FLAC, Ogg, MP3) as the body, at most "
+	  "10 minutes; stored as 16-bit mono WAV for scenarios' play steps. 201 new, 200 replaced, "
+	  "415 not audio, 413 too long or over the quota", NULL, true },
+	{ "DELETE", "/api/v1/prompts/{name}", "Delete a prompt", NULL, true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 

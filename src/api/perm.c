@@ -33,6 +33,7 @@ static const struct perm_row perms[] = {
 	{ "audit",        { 0,       0,      0,          L | G,   L | G } },
 	{ "webhooks",     { 0,       0,      0,          ALL,     ALL } },
 	{ "scenarios",    { L | G,   0,      L | G,      ALL,     ALL } },
+	{ "prompts",      { L | G,   0,      L | G,      ALL,     ALL } },
 	{ "tokens",       { L|C|D,   L|C|D,  L | C | D,  L|C|D,   L | C | D } },
 	{ "events",       { L,       L,      L,          L,       L } },
 	{ "me",           { G | U,   G | U,  G | U,      G | U,   G | U } },

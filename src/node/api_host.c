@@ -195,6 +195,8 @@ int node_api_open(struct node *n)
 	const struct settings *s = &n->set;
 	char jobs_dir[4096];
 	snprintf(jobs_dir, sizeof(jobs_dir), "%s/spool/jobs", s->data_dir);
+	char prompts_dir[4096];
+	snprintf(prompts_dir, sizeof(prompts_dir), "%s/prompts", s->data_dir);
 	struct api_cfg cfg = {
 		.listen = s->http_listen,
 		.port = (uint16_t)s->http_port,
@@ -209,6 +211,8 @@ int node_api_open(struct node *n)
 		.workers = 2,
 		.webhook_private_ok = s->webhook_private_targets,
 		.jobs_dir = jobs_dir,
+		.prompts_dir = prompts_dir,
+		.prompts_quota_mb = (unsigned)s->prompts_quota,
 	};
 	struct api_host host = {
 		.arg = n,

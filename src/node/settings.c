@@ -31,6 +31,7 @@ const struct conf_def settings_table[] = {
 	  "failed logins per minute from one address before 429 (0 = no limit)" },
 	{ B(webhook_private_targets), "no", 0, 0,
 	  "let webhooks reach loopback, private and link-local addresses (off: no SSRF)" },
+	{ I(prompts_quota), "100", 1, 1000000, "megabytes of prompts each tenant may upload" },
 	{ I(rtp_port_min), "10000", 1024, 65535, "lowest RTP port" },
 	{ I(rtp_port_max), "20000", 1024, 65535, "highest RTP port" },
 	{ S(rtp_bind), "0.0.0.0", 0, 0, "address the RTP relay sockets bind to" },

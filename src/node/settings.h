@@ -25,6 +25,7 @@ struct settings {
 	int http_max_body;
 	int login_session_ttl, login_fail_limit, login_lock_time, login_ip_rate;
 	bool webhook_private_targets;
+	int prompts_quota;
 	int rtp_port_min, rtp_port_max;
 	char *rtp_bind, *media_ip;
 	int media_threads, rtp_timeout, call_no_answer, call_max_duration;

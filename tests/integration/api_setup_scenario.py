@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Sets up the IVR of test_call_scenario.sh through the REST API as the demo owner: saves the
-scenario, points extension 500 at it, and writes the tenant's prompts (tones) where the node
-reads them (<data dir>/prompts/<tenant id>/).
+scenario, points extension 500 at it, and uploads the tenant's prompts (tones, one of them
+a stereo 44.1 kHz file the server converts); checks the prompt API's answers to bad uploads,
+the listing, a download, a delete and the read-only role.
 
 api_setup_scenario.py API_BASE OWNER_PASSWORD DATA_DIR"""
+import io
 import math
 import os
 import struct
@@ -35,14 +37,47 @@ SCENARIO = {
 PROMPTS = {"welcome": (500, 1.0), "menu": (700, 3.0), "bye": (900, 1.0)}
 
 
-def tone_wav(path, freq, seconds, rate=16000):
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
+def tone_wav(freq, seconds, rate=16000, channels=1):
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(rate)
-        n = int(rate * seconds)
-        w.writeframes(b"".join(struct.pack("<h", int(9000 * math.sin(2 * math.pi * freq * i / rate)))
-                               for i in range(n)))
+        one = [struct.pack("<h", int(9000 * math.sin(2 * math.pi * freq * i / rate)))
+               for i in range(int(rate * seconds))]
+        w.writeframes(b"".join(x * channels for x in one))
+    return buf.getvalue()
+
+
+def prompts(api, token, tenant, data_dir):
+    for name, (freq, secs) in PROMPTS.items():
+        stereo = name == "menu"
+        wav = tone_wav(freq, secs, 44100 if stereo else 16000, 2 if stereo else 1)
+        st, body, _ = api.call("PUT", "/api/v1/prompts/" + name, token=token, raw=wav)
+        check(st == 201 and abs(body["seconds"] - secs) < 0.01,
+              "prompt %s uploaded: %s %s" % (name, st, body))
+    st, body, _ = api.call("PUT", "/api/v1/prompts/bye", token=token, raw=tone_wav(900, 1.0))
+    check(st == 200, "uploading again replaces it: %s" % st)
+    st, body, _ = api.call("GET", "/api/v1/prompts/menu", token=token)
+    check(st == 200 and body.startswith("RIFF"), "a prompt downloads as WAV: %s" % st)
+    check(os.path.exists(os.path.join(data_dir, "prompts", str(tenant), "menu.wav")),
+          "stored under the tenant's directory")
+    st, body, _ = api.call("PUT", "/api/v1/prompts/junk", token=token, raw=b"not audio at all " * 40)
+    check(st == 415 and body["error"]["code"] == "not_audio", "a body that is not audio: %s %s"
+          % (st, body))
+    for bad in ("..", ".hidden", "a%2Fb", "x.wav"):
+        st, body, _ = api.call("PUT", "/api/v1/prompts/" + bad, token=token, raw=tone_wav(500, 0.1))
+        check(st in (400, 404), "prompt name %r refused: %s" % (bad, st))
+    st, body, _ = api.call("PUT", "/api/v1/prompts/temp", token=token, raw=tone_wav(500, 0.2))
+    st, body, _ = api.call("DELETE", "/api/v1/prompts/temp", token=token)
+    check(st == 204, "a prompt deleted: %s" % st)
+    st, body, _ = api.call("GET", "/api/v1/prompts/temp", token=token)
+    check(st == 404, "and gone: %s" % st)
+    st, body, _ = api.call("GET", "/api/v1/prompts", token=token)
+    names = sorted(p["name"] for p in body.get("items", []))
+    check(st == 200 and names == ["bye", "menu", "welcome"], "the list: %s %s" % (st, names))
+    st, body, _ = api.call("GET", "/api/v1/prompts", token=None)
+    check(st == 401, "no token, no prompts: %s" % st)
 
 
 def main():
@@ -61,11 +96,8 @@ def main():
     st, body, _ = api.call("PATCH", "/api/v1/extensions/%d" % exts["items"][0]["id"], token=token,
                            body={"scenario_id": sid})
     check(st == 200 and body.get("scenario_id") == sid, "extension 500 runs it: %s %s" % (st, body))
-    d = os.path.join(sys.argv[3], "prompts", str(tenant))
-    os.makedirs(d, exist_ok=True)
-    for name, (freq, secs) in PROMPTS.items():
-        tone_wav(os.path.join(d, name + ".wav"), freq, secs)
-    print("tenant %s scenario %s prompts in %s" % (tenant, sid, d))
+    prompts(api, token, tenant, sys.argv[3])
+    print("tenant %s scenario %s" % (tenant, sid))
     return 1 if api_client.FAILS else 0
 
 
