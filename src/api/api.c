@@ -251,6 +251,7 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/auth/password", api_auth_routes_password, 0 },
 	{ "GET", "/api/v1/events", api_events_route, 0 },
 	{ "GET", "/api/v1/calls", api_live_calls_list, 0 },
+	{ "POST", "/api/v1/calls", api_live_calls_originate, 0 },
 	{ "DELETE", "/api/v1/calls/{id}", api_live_calls_hangup, 0 },
 	{ "GET", "/api/v1/registrations", api_live_registrations, 0 },
 	{ "GET", "/api/v1/cdrs/export", api_cdrs_export, 0 },

@@ -156,6 +156,7 @@ void api_limits_failed(struct api *a, const char *ip);
 
 /* live.c: calls and registrations held in memory by the node */
 void api_live_calls_list(struct http_req *r, void *arg);
+void api_live_calls_originate(struct http_req *r, void *arg);
 void api_live_calls_hangup(struct http_req *r, void *arg);
 void api_live_registrations(struct http_req *r, void *arg);
 

@@ -1,4 +1,5 @@
 /* Live state the node keeps in memory: calls (list, hang up, click-to-call) and registrations. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,62 @@ static void hangup_live(struct api_ctx *c)
 	c->status = 204;
 	if (store_submit(c->api->store, hangup_audit_op, hangup_audit_done, c))
 		api_reply(c);
+}
+
+static void originate_audit_op(struct db *db, void *arg)
+{
+	struct api_ctx *c = arg;
+	api_audit(db, c, c->scope, "originate", "call",
+		  json_string_value(json_object_get(c->result, "id")), NULL, c->body);
+}
+
+/* Click-to-call: {"from": extension, "to": extension or number, "caller_id"?}. */
+static void originate_live(struct api_ctx *c)
+{
+	static const char *const keys[] = { "from", "to", "caller_id", NULL };
+	struct api_host *h = &c->api->host;
+	const char *from = NULL, *to = NULL, *cid = NULL;
+	char id[64], err[160] = "";
+	int rc;
+
+	if (!api_json_only_keys(c, keys, "from, to, caller_id") ||
+	    !api_json_str(c, c->body, "from", true, 63, &from) ||
+	    !api_json_str(c, c->body, "to", true, 63, &to) ||
+	    !api_json_str(c, c->body, "caller_id", false, 63, &cid)) {
+		api_reply(c);
+		return;
+	}
+	if (!c->scope) {
+		api_fail(c, 400, "invalid_query", "the platform operator names the tenant with "
+						  "?tenant_id=");
+		api_reply(c);
+		return;
+	}
+	if (strspn(to, "0123456789+*#") != strlen(to) || (cid && strspn(cid, "0123456789+") != strlen(cid))) {
+		api_fail(c, 400, "invalid", "to and caller_id are numbers (digits, + * #)");
+		api_reply(c);
+		return;
+	}
+	rc = h->call_originate ? h->call_originate(h->arg, c->scope, from, to, cid, id, sizeof(id),
+						   err, sizeof(err))
+			       : ENOSYS;
+	if (rc) {
+		api_fail(c, rc == ENOENT ? 404 : rc == EHOSTDOWN ? 409 : 503,
+			 rc == ENOENT ? "not_found" : rc == EHOSTDOWN ? "not_registered" : "unavailable",
+			 "%s", err[0] ? err : "click-to-call is not available");
+		api_reply(c);
+		return;
+	}
+	c->result = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "from", from, "to", to, "state",
+			      "ringing");
+	c->status = 201;
+	if (store_submit(c->api->store, originate_audit_op, hangup_audit_done, c))
+		api_reply(c);
+}
+
+void api_live_calls_originate(struct http_req *r, void *arg)
+{
+	start(r, arg, "calls", ACT_CREATE, originate_live);
 }
 
 void api_live_calls_hangup(struct http_req *r, void *arg)

@@ -23,6 +23,10 @@ const struct api_route_doc api_route_docs[] = {
 	  "WebSocket feed of the tenant's events (?types=call.*,registration.*; "
 	  "?access_token= for browsers)", NULL, true },
 	{ "GET", "/api/v1/calls", "Live calls with their legs and RTP counters", NULL, true },
+	{ "POST", "/api/v1/calls",
+	  "Click-to-call: {\"from\": extension, \"to\": extension or number, \"caller_id\"?}; "
+	  "rings the extension's phone, then dials to; 201 with the call's id, 409 when the "
+	  "extension has no registered phone", NULL, true },
 	{ "DELETE", "/api/v1/calls/{id}", "Hang up a live call", NULL, true },
 	{ "GET", "/api/v1/registrations", "Registered phones", NULL, true },
 	{ "GET", "/api/v1/cdrs/export",

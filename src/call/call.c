@@ -113,7 +113,8 @@ static void call_destroy(void *obj)
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
 	call_ivr_free(c);
-	obj_unref(c->a.tsx);
+	if (!c->a_is_uac)
+		obj_unref(c->a.tsx);
 	leg_clear(&c->a);
 	for (unsigned i = 0; i < c->nb; i++)
 		call_leg_free(c->b[i]);
@@ -254,9 +255,13 @@ void call_end_now(struct call *c, const char *cause)
 		return;
 	}
 	call_cancel_forks(c, -1);
-	if (c->a.tsx)
+	if (c->a_is_uac && c->a.tsx && !c->a.cancelled) {
+		c->a.cancelled = true; /* the agent's phone of a click-to-call stops ringing */
+		sip_tsx_cancel(c->a.tsx, NULL, NULL);
+	} else if (c->a.tsx && !c->a_is_uac) {
 		sip_tsx_reply(c->a.tsx, 503, "Service Unavailable", NULL, NULL, NULL, 0);
-	call_end(c, "FAILED", cause, "system");
+	}
+	call_end(c, c->a_is_uac ? "CANCELLED" : "FAILED", cause, "system");
 }
 
 void call_hangup_all(struct call_engine *ce, const char *cause)

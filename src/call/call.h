@@ -103,6 +103,20 @@ struct scenario;
 void call_start_scenario(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 			 const struct sip_peer *from, const struct call_request *r,
 			 const struct scenario *s, void *keep);
+/* Click-to-call: ring an extension's phone, then dial to from it. */
+struct call_originate_req {
+	int64_t tenant_id;
+	const char *extension, *domain; /* the agent's extension and the tenant's SIP domain */
+	const char *to;			/* an extension of the tenant or a number */
+	bool to_is_extension;
+	const char *caller_id; /* what the customer sees (NULL: the agent's, by the routes) */
+	unsigned ring_s;       /* how long each side may ring (0: 30 s) */
+};
+/* 0 with the call's uuid in uuid (the call goes on in the background), ENOENT (the
+ * extension has no registered phone), EAGAIN (no media ports), EHOSTUNREACH. */
+int call_originate(struct call_engine *ce, const struct call_originate_req *o, char *uuid,
+		   size_t size);
+
 /* A prompt the media engine finished playing. */
 void call_media_played(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 

@@ -69,6 +69,8 @@ struct call {
 	uint8_t dtmf_pt[2];	/* telephone-event PT each side uses (A, B); 0: it has none */
 	bool held[2];		/* that side put the call on hold: the other hears music */
 	struct call_ivr *ivr;	/* owned or NULL: the scenario the call runs (call_scenario.c) */
+	bool a_is_uac;		/* click-to-call: we sent A's INVITE (a.tsx is a client tsx,
+				 * not a ref of ours) */
 };
 
 struct call_engine {
@@ -112,6 +114,8 @@ void call_reply_a(struct call *c, uint16_t status, const char *reason, const cha
 void call_answer_a(struct call *c, const struct buf *sdp);
 /* The call is answered now: the 2xx to A, the journal, the maximum duration timer. */
 void call_answer_now(struct call *c, const struct buf *sdp);
+/* The same without the 2xx (leg A answered our own INVITE: click-to-call). */
+void call_mark_answered(struct call *c);
 int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
 		    const struct sip_peer *from);
 void call_cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr);

@@ -22,7 +22,7 @@
 void call_reply_a(struct call *c, uint16_t status, const char *reason, const char *hdrs,
 		    const struct buf *sdp)
 {
-	if (!c->a.tsx)
+	if (!c->a.tsx || c->a_is_uac)
 		return;
 	sip_tsx_reply(c->a.tsx, status, reason, hdrs, sdp ? "application/sdp" : NULL,
 		      sdp ? sdp->data : NULL, sdp ? sdp->len : 0);
@@ -180,6 +180,14 @@ void call_answer_now(struct call *c, const struct buf *sdp)
 	c->state = CALL_ANSWERED;
 	c->cdr.answer_at = (int64_t)time_wall_ms();
 	call_answer_a(c, sdp);
+	call_mark_answered(c);
+}
+
+void call_mark_answered(struct call *c)
+{
+	c->state = CALL_ANSWERED;
+	if (!c->cdr.answer_at)
+		c->cdr.answer_at = (int64_t)time_wall_ms();
 	if (c->ce->journal)
 		c->ce->journal(&c->cdr, c->ce->arg);
 	if (c->ce->cfg.max_duration_s)

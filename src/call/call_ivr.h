@@ -30,6 +30,7 @@ struct call_ivr {
 	bool dialing;	   /* forks are ringing */
 	bool timed_out;	   /* the dial timer fired: the failures are a no-answer */
 	bool transfer;	   /* a transfer step's dial: DONE/FAILED instead of a dial result */
+	bool originate;	   /* click-to-call: no scenario, a failed dial ends the call */
 	unsigned first_fork; /* c->b index where the current attempt's forks start */
 	struct timer t_dial;
 };
@@ -44,5 +45,8 @@ void call_ivr_stop_prompt(struct call_ivr *v);
 int call_ivr_dial(void *host, const struct scenario_dial *d);
 int call_ivr_transfer(void *host, const char *target);
 void call_ivr_dial_clear(struct call_ivr *v);
+
+/* call_originate.c */
+void call_originate_dial_failed(struct call *c, uint16_t status);
 
 #endif

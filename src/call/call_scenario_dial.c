@@ -264,6 +264,10 @@ void call_ivr_dial_failed(struct call *c)
 	if (v->strategy != SCENARIO_RING_ALL && v->tried < v->ntargets && dial_next(v))
 		return;
 	ringback(v, false);
+	if (v->originate) {
+		call_originate_dial_failed(c, v->timed_out ? 480 : status);
+		return;
+	}
 	struct scenario_event ev = { .type = SCENARIO_EV_DIAL, .dial_result = dial_result(v, status) };
 	if (v->transfer)
 		ev = (struct scenario_event){ .type = SCENARIO_EV_FAILED };

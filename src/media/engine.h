@@ -61,6 +61,7 @@ struct media_stamp {
 	bool have;
 	bool mark;	  /* the next passed packet is marked: it resumes after ours */
 	uint32_t ssrc, ts;
+	uint32_t sent_ssrc; /* of the last packet sent (a passed one, or one of ours) */
 	uint16_t seq;	  /* last sent, after the shift */
 	uint16_t shift;	  /* added to passed sequence numbers: one per packet of ours */
 	uint8_t pt;
@@ -246,7 +247,9 @@ void media_dtmf_heard(struct media_relay *r, int side, char digit, unsigned ms, 
 void media_codec_hear(struct media_relay *r, struct media_side *in, const struct rtp_header *h,
 		      const uint8_t *p);
 void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header *h, size_t len);
-void media_codec_take(struct media_relay *r, struct media_xcode *old[2]); /* under r->lock */
+/* relay_play.c: a new transcoder towards side to continues the stream to already gets. */
+void media_stamp_handover(const struct media_side *to, struct media_xcode *xc, uint64_t now_ms);
+void media_codec_take(struct media_relay *r, struct media_xcode *old[2], uint64_t now_ms); /* under r->lock */
 void media_codec_jb_stop(struct media_relay *r);
 
 /* relay_rtcp.c: our SR/RR on the legs whose streams we make (transcoding) */

@@ -80,7 +80,7 @@ void media_relay_sync_cfg(struct media_relay *r, uint64_t now_ms)
 	}
 	if (r->seen_codec_gen != r->codec_gen) {
 		r->seen_codec_gen = r->codec_gen;
-		media_codec_take(r, old);
+		media_codec_take(r, old, now_ms);
 	}
 	pthread_mutex_unlock(&r->lock);
 	/* codec state is freed outside the lock the control thread waits on */

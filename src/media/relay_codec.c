@@ -3,7 +3,7 @@
 #include "media/engine.h"
 
 /* Under r->lock: the codecs set_codec wrote, and the transcoders it built for them. */
-void media_codec_take(struct media_relay *r, struct media_xcode *old[2])
+void media_codec_take(struct media_relay *r, struct media_xcode *old[2], uint64_t now_ms)
 {
 	for (int i = 0; i < 2; i++) {
 		struct media_side *s = &r->side[i];
@@ -14,9 +14,13 @@ void media_codec_take(struct media_relay *r, struct media_xcode *old[2])
 		old[i] = s->xc;
 		s->xc = c->xc;
 		c->xc = NULL;
-		if (!old[i] && s->xc)
-			/* the other side's stream changes source: its next packet says so */
+		if (!old[i] && s->xc) {
+			/* the other side's stream changes source: its next packet says so, and it
+			 * goes on with the numbers of what that side got so far (a prompt or a
+			 * ringback of ours), which a phone's jitter buffer would otherwise drop */
+			media_stamp_handover(&r->side[!i], s->xc, now_ms);
 			media_xcode_remark(s->xc);
+		}
 	}
 }
 

@@ -29,11 +29,22 @@ void media_stamp_pass(struct media_side *out, uint8_t *p, const struct rtp_heade
 		p[3] = (uint8_t)seq;
 	}
 	st->have = true;
-	st->ssrc = h->ssrc;
+	st->ssrc = st->sent_ssrc = h->ssrc;
 	st->seq = seq;
 	st->ts = h->ts;
 	st->pt = h->pt;
 	st->at_ms = now_ms;
+}
+
+void media_stamp_handover(const struct media_side *to, struct media_xcode *xc, uint64_t now_ms)
+{
+	const struct media_stamp *st = &to->stamp;
+
+	if (!st->have)
+		return;
+	uint32_t clock = to->codec ? to->codec->rate : 8000;
+	media_xcode_continue(xc, st->sent_ssrc, (uint16_t)(st->seq + 1),
+			     st->ts + (uint32_t)((now_ms - st->at_ms) * clock / 1000));
 }
 
 /* The clock of the stream going to side s. */
@@ -78,6 +89,9 @@ static void media_play_pass(struct media_out *o, struct media_side *s, const uin
 	pkt[1] = (uint8_t)((marker ? 0x80 : 0) | (pt & 0x7f));
 	st->seq++;
 	st->shift++;
+	st->ts = ts; /* where the stream the side gets is now */
+	st->at_ms = loop_now(o->ms->r->th->loop);
+	st->sent_ssrc = ssrc ? ssrc : st->ssrc;
 	media_wr(pkt + 2, st->seq, 2);
 	media_wr(pkt + 4, ts, 4);
 	media_wr(pkt + 8, ssrc ? ssrc : st->ssrc, 4);

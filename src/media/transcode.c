@@ -44,6 +44,13 @@ static void *media_state_new(void *(*fn)(void))
 	return fn ? fn() : NULL;
 }
 
+void media_xcode_continue(struct media_xcode *x, uint32_t ssrc, uint16_t seq, uint32_t ts)
+{
+	x->ssrc = ssrc;
+	x->seq = seq;
+	x->ts = ts;
+}
+
 struct media_xcode *media_xcode_new(const struct media_codec *in, const struct media_codec *out,
 				    uint8_t pt, unsigned ptime_ms)
 {

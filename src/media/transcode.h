@@ -33,6 +33,9 @@ struct media_xcode;
  * as a stream of its own: a random SSRC, sequence number and timestamp (in out's clock),
  * the marker bit on the first packet. Never NULL. The codecs must differ.
  */
+/* The output stream goes on from ssrc/seq/ts (the next packet's), instead of its random
+ * start: a stream the side got before this transcoder existed continues unbroken. */
+void media_xcode_continue(struct media_xcode *x, uint32_t ssrc, uint16_t seq, uint32_t ts);
 struct media_xcode *media_xcode_new(const struct media_codec *in, const struct media_codec *out,
 				    uint8_t pt, unsigned ptime_ms);
 void media_xcode_destroy(struct media_xcode *x); /* NULL-safe */

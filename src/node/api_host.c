@@ -104,6 +104,37 @@ static int host_call_hangup(void *arg, int64_t tenant_id, const char *id)
 					     : call_hangup(n->calls, tenant_id, id, "API hangup");
 }
 
+/* Click-to-call from an extension of the tenant to another extension or a number. */
+static int host_call_originate(void *arg, int64_t tenant_id, const char *extension,
+			       const char *to, const char *caller_id, char *id, size_t idlen,
+			       char *err, size_t errlen)
+{
+	struct node *n = arg;
+	const struct dir_tenant *t = directory_tenant_by_id(n->dir, tenant_id);
+	const struct dir_user *agent = t ? directory_user(n->dir, tenant_id, str_c(extension)) : NULL;
+	const struct dir_user *callee = t ? directory_user(n->dir, tenant_id, str_c(to)) : NULL;
+	int rc;
+
+	if (n->api_detached || !n->calls || n->stopping) {
+		snprintf(err, errlen, "the node is stopping");
+		return EAGAIN;
+	}
+	if (!agent || !agent->row.enabled) {
+		snprintf(err, errlen, "no extension %s", extension);
+		return ENOENT;
+	}
+	struct call_originate_req o = {
+		.tenant_id = tenant_id, .extension = agent->row.number, .domain = t->row.domain,
+		.to = to, .to_is_extension = callee && callee->row.enabled, .caller_id = caller_id,
+	};
+	rc = call_originate(n->calls, &o, id, idlen);
+	if (rc == ENOENT)
+		snprintf(err, errlen, "extension %s has no registered phone", extension);
+	else if (rc)
+		snprintf(err, errlen, "the call cannot start: %s", strerror(rc));
+	return rc == ENOENT ? EHOSTDOWN : rc;
+}
+
 struct reg_list {
 	int64_t tenant_id;
 	json_t *out;
@@ -220,6 +251,7 @@ int node_api_open(struct node *n)
 		.extension_changed = host_extension_changed,
 		.calls_list = host_calls_list,
 		.call_hangup = host_call_hangup,
+		.call_originate = host_call_originate,
 		.registrations_list = host_registrations_list,
 		.metrics = host_metrics,
 	};

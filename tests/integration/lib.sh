@@ -203,6 +203,55 @@ zv_sipp_run()
 
 zv_regs() { zv_ctl show registrations 2>&1; }
 
+# ---- baresip phones (tests/baresip/call_config.in): a tone as the microphone, every
+# stream it hears written as WAV (dump-*-dec.wav) in $ZV_DIR/NAME, auto answer.
+ZV_BARESIP_MODS=${BARESIP_MODULE_PATH:-/usr/lib/baresip/modules}
+PHONES=()
+
+# zv_phones_check CODEC...: baresip and the modules the phones need are there.
+zv_phones_check()
+{
+	local m
+	command -v baresip >/dev/null || { zv_fail "baresip not installed"; return 1; }
+	for m in "$@" ausine aubridge sndfile; do
+		[ -e "$ZV_BARESIP_MODS/$m.so" ] || { zv_fail "baresip module $m.so missing"; return 1; }
+	done
+}
+
+# zv_phone NAME USER CODEC TONE RTP_PORTS [baresip options]: extension USER (password
+# pw-USER-secret) in the background, pid appended to PHONES; it lives ${LIFE:-14} s.
+zv_phone()
+{
+	local dir=$ZV_DIR/$1 sip cons
+	mkdir -p "$dir"
+	sip=$(zv_free_media_port) || return 1
+	cons=$(zv_free_port) || return 1
+	sed -e "s|@SIP_PORT@|$sip|; s|@CONS_PORT@|$cons|; s|@MODULE_PATH@|$ZV_BARESIP_MODS|" \
+		-e "s|@CODEC@|$3|; s|@TONE@|$4|; s|@RTP_PORTS@|$5|; s|@DIR@|$dir|" \
+		"$ZV_ROOT/tests/baresip/call_config.in" >"$dir/config"
+	echo "<sip:$2@127.0.0.1:$ZV_PORT;transport=udp>;auth_pass=pw-$2-secret;regint=600;answermode=auto" \
+		>"$dir/accounts"
+	: >"$dir/contacts"
+	shift 5
+	(cd "$dir" && exec stdbuf -oL -eL baresip -f "$dir" -t "${LIFE:-14}" "$@" </dev/null \
+		>"$dir/out.txt" 2>&1) &
+	PHONES+=("$!")
+}
+
+# zv_phone_registered NAME USER: waits up to 20 s (a first baresip start on a cold machine
+# is slow) for the demo tenant's USER to register; on failure shows the phone's output.
+zv_phone_registered()
+{
+	local i
+	for i in $(seq 200); do
+		zv_ctl show registrations | grep -q "^demo  *$2 " && { zv_ok "baresip $2 registered"; return 0; }
+		sleep 0.1
+	done
+	zv_fail "baresip $2 did not register within 20 s; its output:"
+	sed 's/^/    | /' "$ZV_DIR/$1/out.txt"
+	return 1
+}
+
 zv_ctl() { "$ZV_BUILD/zvonarctl" -s "$ZV_CTL" "$@"; }
 
 # zv_assert_eq EXPECTED ACTUAL WHAT

@@ -6,47 +6,19 @@
 # nearly all of the recording's power, and neither hears its own.
 . "$(dirname "$0")/lib.sh"
 
-command -v baresip >/dev/null || { echo "skip: baresip not installed"; exit 77; }
-MODS=${BARESIP_MODULE_PATH:-/usr/lib/baresip/modules}
-for m in opus g711 ausine aubridge sndfile; do
-	[ -e "$MODS/$m.so" ] || { zv_fail "baresip module $m.so missing"; zv_done; }
-done
+zv_phones_check opus g711 || zv_done
 
 zv_start -o demo=yes -o reg_keepalive=0 -o rtp_port_min=27000 -o rtp_port_max=27999 \
 	-o media_threads=1 || zv_done
 for e in 200 201; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 
-# phone NAME USER CODEC TONE RTP_PORTS [baresip options]: started in the background
-phone()
-{
-	local dir=$ZV_DIR/$1 sip cons
-	mkdir -p "$dir"
-	sip=$(zv_free_media_port) || return 1
-	cons=$(zv_free_port) || return 1
-	sed -e "s|@SIP_PORT@|$sip|; s|@CONS_PORT@|$cons|; s|@MODULE_PATH@|$MODS|; s|@CODEC@|$3|" \
-		-e "s|@TONE@|$4|; s|@RTP_PORTS@|$5|; s|@DIR@|$dir|" \
-		"$ZV_ROOT/tests/baresip/call_config.in" >"$dir/config"
-	echo "<sip:$2@127.0.0.1:$ZV_PORT;transport=udp>;auth_pass=pw-$2-secret;regint=600;answermode=auto" \
-		>"$dir/accounts"
-	: >"$dir/contacts"
-	shift 5
-	(cd "$dir" && exec stdbuf -oL -eL baresip -f "$dir" -t "${LIFE:-14}" "$@" </dev/null >"$dir/out.txt" 2>&1) &
-	PHONES+=("$!")
-}
-PHONES=()
 
 # The callee lives until the caller has hung up (it is stopped below); a slow start on a busy
 # machine must not cut its call short, so it gets a long safety net and up to 20 s to register.
-LIFE=60 phone callee 201 g711.so 300 26500-26999
+LIFE=60 zv_phone callee 201 g711.so 300 26500-26999
 CALLEE=${PHONES[0]}
-for i in $(seq 200); do zv_ctl show registrations | grep -q '^demo  *201 ' && break; sleep 0.1; done
-if ! zv_ctl show registrations | grep -q '^demo  *201 '; then
-	zv_fail "baresip 201 did not register within 20 s; its output:"
-	sed 's/^/    | /' "$ZV_DIR/callee/out.txt"
-	zv_done
-fi
-zv_ok "baresip 201 registered"
-phone caller 200 opus.so 1000 26000-26499 -e "/dial sip:201@127.0.0.1:$ZV_PORT"
+zv_phone_registered callee 201 || zv_done
+zv_phone caller 200 opus.so 1000 26000-26499 -e "/dial sip:201@127.0.0.1:$ZV_PORT"
 calls=
 for i in $(seq 50); do
 	calls=$(zv_ctl show calls)
