@@ -263,6 +263,7 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/chats/summary", api_jobs_chat_summary, 0 },
 	{ "POST", "/api/v1/texts/summary", api_jobs_text_summary, 0 },
 	{ "POST", "/api/v1/tts", api_jobs_tts, 0 },
+	{ "POST", "/api/v1/transcriptions", api_jobs_transcribe, HTTP_ROUTE_UPLOAD },
 	{ "GET", "/api/v1/jobs/{id}", api_jobs_get, 0 },
 	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
 	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
@@ -295,7 +296,8 @@ int api_new(struct api **ap, struct loop *loop, struct store *store, const struc
 	struct api *a = xcalloc(1, sizeof(*a));
 	struct http_cfg hc = {
 		.listen = cfg->listen, .port = cfg->port, .tls_cert = cfg->tls_cert,
-		.tls_key = cfg->tls_key, .max_body = cfg->max_body, .timeout_s = 60,
+		.tls_key = cfg->tls_key, .max_body = cfg->max_body,
+		.max_upload = cfg->max_upload, .timeout_s = 60,
 		.max_conns = 1024, .max_conns_per_ip = 256,
 	};
 	int rc;

@@ -172,6 +172,7 @@ void api_jobs_audio(struct http_req *r, void *arg);
 void api_jobs_chat_summary(struct http_req *r, void *arg);
 void api_jobs_text_summary(struct http_req *r, void *arg);
 void api_jobs_tts(struct http_req *r, void *arg);
+void api_jobs_transcribe(struct http_req *r, void *arg);
 void api_usage_route(struct http_req *r, void *arg);
 
 /* metrics.c, openapi.c */

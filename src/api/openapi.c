@@ -45,6 +45,10 @@ const struct api_route_doc api_route_docs[] = {
 	  "TextSummary", true },
 	{ "POST", "/api/v1/tts", "Speak a text (WAV from /jobs/{id}/audio); 202 with the queued job",
 	  "Tts", true },
+	{ "POST", "/api/v1/transcriptions",
+	  "Transcribe a recording: the audio file (WAV, Ogg, MP3, FLAC; up to http_max_upload "
+	  "bytes) as the body, ?speakers=agent,customer naming the channels, ?language=; each "
+	  "channel is one speaker of the dialogue; 202 with the queued job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}", "A speech job with its result or error", NULL, true },
 	{ "DELETE", "/api/v1/jobs/{id}", "Cancel a queued or running job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}/audio", "The WAV of a finished TTS job", NULL, true },
