@@ -268,6 +268,8 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
 	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
 	{ "GET", "/api/v1/usage", api_usage_route, 0 },
+	{ "GET", "/api/v1/speech/settings", api_speech_settings_get, 0 },
+	{ "PATCH", "/api/v1/speech/settings", api_speech_settings_patch, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },

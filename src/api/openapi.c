@@ -55,6 +55,12 @@ const struct api_route_doc api_route_docs[] = {
 	{ "GET", "/api/v1/usage",
 	  "Speech usage per day or month (?period=day|month, ?from=, ?to= in Unix ms)", NULL,
 	  true },
+	{ "GET", "/api/v1/speech/settings",
+	  "The tenant's speech settings: backends of TTS, ASR and summaries, their connections "
+	  "(API keys shown only as <name>_set), the LLM prompt template", NULL, true },
+	{ "PATCH", "/api/v1/speech/settings",
+	  "Change speech settings (the fields given; \"\" clears a text); used from the next job",
+	  NULL, true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 

@@ -12,11 +12,6 @@
 #include "speech/chat.h"
 
 
-const struct speech_backend *jobs_backend_of(const struct jobs_cfg *cfg)
-{
-	return cfg->backend ? cfg->backend : &speech_backend_offline;
-}
-
 void jobs_progress(struct exec *x, unsigned pct)
 {
 	if (x->progress)
@@ -156,10 +151,14 @@ static int run_chat(struct exec *x, json_t *res)
 static int call_summarize(struct exec *x, char *err, size_t errlen)
 {
 	struct summary_opts o = { .sentences = sentences_of(x) };
+	const struct speech_backend *b = jobs_backend(x, "summary_backend");
+	struct speech_config sc;
 	char *out = NULL;
 	const char *text = json_string_value(json_object_get(x->in, "text"));
-	int rc = speech_summarize(jobs_backend_of(x->cfg), x->cfg->speech, text, &o, &out, &x->o->usage,
-				  err, errlen);
+	int rc;
+
+	jobs_speech_config(x, b, &sc);
+	rc = speech_summarize(b, &sc, text, &o, &out, &x->o->usage, err, errlen);
 
 	x->o->has_usage = true;
 	if (!rc)
@@ -202,10 +201,13 @@ static int call_synthesize(struct exec *x, char *err, size_t errlen)
 		.path = path,
 	};
 
+	const struct speech_backend *b = jobs_backend(x, "tts_backend");
+	struct speech_config sc;
+
+	jobs_speech_config(x, b, &sc);
 	jobs_audio_path(x->cfg, x->r->id, path, sizeof(path));
 	x->o->has_usage = true;
-	return speech_synthesize(jobs_backend_of(x->cfg), x->cfg->speech, &req, &x->o->usage, err,
-				 errlen);
+	return speech_synthesize(b, &sc, &req, &x->o->usage, err, errlen);
 }
 
 static int run_tts(struct exec *x, json_t *res)
@@ -244,7 +246,7 @@ static int run_kind(struct exec *x, json_t *res)
 void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool *cancel,
 	       jobs_progress_fn *progress_fn, void *arg, struct jobs_outcome *o)
 {
-	struct exec x = { cfg, r, cancel, progress_fn, arg, o, NULL, NULL };
+	struct exec x = { cfg, r, cancel, progress_fn, arg, o, NULL, NULL, NULL };
 	json_t *res = json_object();
 	int rc;
 
@@ -253,6 +255,11 @@ void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool
 	if (!json_is_object(x.in)) {
 		json_decref(x.in);
 		x.in = json_object();
+	}
+	x.speech = json_loads(r->speech ? r->speech : "{}", 0, NULL);
+	if (!json_is_object(x.speech)) {
+		json_decref(x.speech);
+		x.speech = json_object();
 	}
 	jobs_progress(&x, 10);
 	rc = run_kind(&x, res);
@@ -265,6 +272,7 @@ void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool
 		snprintf(o->error, sizeof(o->error), "%s", strerror(rc ? rc : ECANCELED));
 	json_decref(res);
 	json_decref(x.in);
+	json_decref(x.speech);
 }
 
 void jobs_outcome_free(struct jobs_outcome *o)

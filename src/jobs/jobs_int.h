@@ -15,9 +15,15 @@ struct exec {
 	struct jobs_outcome *o;
 	json_t *in;  /* the parameters */
 	void *state; /* borrowed: the running kind's own state, for its backend calls */
+	json_t *speech; /* the tenant's speech settings (jobs_settings.c), {} without */
 };
 
-const struct speech_backend *jobs_backend_of(const struct jobs_cfg *cfg);
+/* jobs_settings.c: the backend the tenant chose for "tts_backend", "asr_backend" or
+ * "summary_backend" (cfg->backend, when set, wins: tests), and its settings. */
+const struct speech_backend *jobs_backend(const struct exec *x, const char *which);
+/* Strings borrowed from x->speech and cfg->speech: valid while the job runs. */
+void jobs_speech_config(const struct exec *x, const struct speech_backend *b,
+			struct speech_config *sc);
 void jobs_progress(struct exec *x, unsigned pct);
 bool jobs_is_cancelled(const struct exec *x);
 /* A backend call, retried by jobs_with_retries: 0 or an errno with err filled. */

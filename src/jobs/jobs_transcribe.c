@@ -24,7 +24,8 @@ struct utterance {
 };
 
 struct transcribe {
-	struct speech_config speech; /* the node's, with the job's language */
+	const struct speech_backend *backend; /* the tenant's asr_backend */
+	struct speech_config speech;          /* its settings, with the job's language */
 	struct audio ch[AUDIO_MAX_CHANNELS];
 	unsigned nch;
 	char part[4096];       /* the WAV of the utterance being recognised */
@@ -54,8 +55,7 @@ static int call_part(struct exec *x, char *err, size_t errlen)
 	int rc;
 
 	asr_result_free(&t->asr);
-	rc = speech_transcribe_file(jobs_backend_of(x->cfg), &t->speech, t->part, &t->asr, &t->u,
-				    err, errlen);
+	rc = speech_transcribe_file(t->backend, &t->speech, t->part, &t->asr, &t->u, err, errlen);
 	t->sum.http_attempts += t->u.http_attempts;
 	return rc;
 }
@@ -175,7 +175,9 @@ static void dialogue(const struct exec *x, struct transcribe *t, json_t *res)
 /* pocketsphinx has the English model only: another language is refused, not misheard. */
 static int check_language(struct exec *x, const char *lang)
 {
-	if (!lang || !strcmp(lang, "en") || jobs_backend_of(x->cfg) != &speech_backend_offline)
+	const struct transcribe *t = x->state;
+
+	if (!lang || !strncmp(lang, "en", 2) || t->backend != &speech_backend_offline)
 		return 0;
 	snprintf(x->o->error, sizeof(x->o->error),
 		 "the offline backend transcribes English only, not '%s'", lang);
@@ -200,15 +202,15 @@ int jobs_run_transcribe(struct exec *x, json_t *res)
 	const char *lang = json_string_value(json_object_get(x->in, "language"));
 	int rc;
 
-	if (x->cfg->speech)
-		t->speech = *x->cfg->speech;
+	t->backend = jobs_backend(x, "asr_backend");
+	jobs_speech_config(x, t->backend, &t->speech);
 	t->speech.language = lang ? lang : t->speech.language;
 	t->asr.intent = -1;
 	snprintf(t->part, sizeof(t->part), "%s/job-%lld.part.wav", x->cfg->spool_dir,
 		 (long long)x->r->id);
 	x->state = t;
 	mkdir(x->cfg->spool_dir, 0750); /* exists after the first job */
-	if (!(rc = check_language(x, lang)) && !(rc = load(x, t)))
+	if (!(rc = check_language(x, t->speech.language)) && !(rc = load(x, t)))
 		rc = run_channels(x, t);
 	if (!rc && !t->nutt && !jobs_is_cancelled(x)) {
 		snprintf(x->o->error, sizeof(x->o->error), "no speech found in the recording");
@@ -218,7 +220,7 @@ int jobs_run_transcribe(struct exec *x, json_t *res)
 		dialogue(x, t, res);
 	x->o->has_usage = t->sum.http_attempts || t->sum.recognized_seconds > 0;
 	x->o->usage = t->sum;
-	x->o->usage.backend = jobs_backend_of(x->cfg)->name;
+	x->o->usage.backend = t->backend->name;
 	x->o->usage.op = "transcribe";
 	x->state = NULL;
 	transcribe_free(t);
