@@ -264,14 +264,17 @@ const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/chats/summary", api_jobs_chat_summary, 0 },
 	{ "POST", "/api/v1/texts/summary", api_jobs_text_summary, 0 },
 	{ "POST", "/api/v1/tts", api_jobs_tts, 0 },
+	{ "POST", "/api/v1/transcriptions", api_jobs_transcribe, HTTP_ROUTE_UPLOAD },
 	{ "GET", "/api/v1/jobs/{id}", api_jobs_get, 0 },
 	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
 	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
 	{ "GET", "/api/v1/usage", api_usage_route, 0 },
 	{ "GET", "/api/v1/prompts", api_prompts_list, 0 },
 	{ "GET", "/api/v1/prompts/{name}", api_prompts_get, 0 },
-	{ "PUT", "/api/v1/prompts/{name}", api_prompts_put, 0 },
+	{ "PUT", "/api/v1/prompts/{name}", api_prompts_put, HTTP_ROUTE_UPLOAD },
 	{ "DELETE", "/api/v1/prompts/{name}", api_prompts_delete, 0 },
+	{ "GET", "/api/v1/speech/settings", api_speech_settings_get, 0 },
+	{ "PATCH", "/api/v1/speech/settings", api_speech_settings_patch, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },
@@ -300,7 +303,8 @@ int api_new(struct api **ap, struct loop *loop, struct store *store, const struc
 	struct api *a = xcalloc(1, sizeof(*a));
 	struct http_cfg hc = {
 		.listen = cfg->listen, .port = cfg->port, .tls_cert = cfg->tls_cert,
-		.tls_key = cfg->tls_key, .max_body = cfg->max_body, .timeout_s = 60,
+		.tls_key = cfg->tls_key, .max_body = cfg->max_body,
+		.max_upload = cfg->max_upload, .timeout_s = 60,
 		.max_conns = 1024, .max_conns_per_ip = 256,
 	};
 	int rc;

@@ -47,6 +47,7 @@ struct api_cfg {
 	const char *tls_cert, *tls_key;
 	const char *server_name;
 	unsigned max_body;        /* bytes */
+	unsigned max_upload;      /* bytes: audio files to transcribe */
 	unsigned session_ttl_s;   /* web UI login sessions */
 	unsigned login_fail_limit, login_lock_s; /* per account: failures before a lock, its length */
 	unsigned login_ip_rate;   /* failed logins per minute per IP before 429 */

@@ -175,7 +175,11 @@ void api_jobs_audio(struct http_req *r, void *arg);
 void api_jobs_chat_summary(struct http_req *r, void *arg);
 void api_jobs_text_summary(struct http_req *r, void *arg);
 void api_jobs_tts(struct http_req *r, void *arg);
+void api_jobs_transcribe(struct http_req *r, void *arg);
 void api_usage_route(struct http_req *r, void *arg);
+/* res_speech_settings.c */
+void api_speech_settings_get(struct http_req *r, void *arg);
+void api_speech_settings_patch(struct http_req *r, void *arg);
 
 /* res_prompts.c: a tenant's prompt files */
 void api_prompts_list(struct http_req *r, void *arg);

@@ -49,6 +49,10 @@ const struct api_route_doc api_route_docs[] = {
 	  "TextSummary", true },
 	{ "POST", "/api/v1/tts", "Speak a text (WAV from /jobs/{id}/audio); 202 with the queued job",
 	  "Tts", true },
+	{ "POST", "/api/v1/transcriptions",
+	  "Transcribe a recording: the audio file (WAV, Ogg, MP3, FLAC; up to http_max_upload "
+	  "bytes) as the body, ?speakers=agent,customer naming the channels, ?language=; each "
+	  "channel is one speaker of the dialogue; 202 with the queued job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}", "A speech job with its result or error", NULL, true },
 	{ "DELETE", "/api/v1/jobs/{id}", "Cancel a queued or running job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}/audio", "The WAV of a finished TTS job", NULL, true },
@@ -63,6 +67,12 @@ const struct api_route_doc api_route_docs[] = {
 	  "10 minutes; stored as 16-bit mono WAV for scenarios' play steps. 201 new, 200 replaced, "
 	  "415 not audio, 413 too long or over the quota", NULL, true },
 	{ "DELETE", "/api/v1/prompts/{name}", "Delete a prompt", NULL, true },
+	{ "GET", "/api/v1/speech/settings",
+	  "The tenant's speech settings: backends of TTS, ASR and summaries, their connections "
+	  "(API keys shown only as <name>_set), the LLM prompt template", NULL, true },
+	{ "PATCH", "/api/v1/speech/settings",
+	  "Change speech settings (the fields given; \"\" clears a text); used from the next job",
+	  NULL, true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 

@@ -39,6 +39,7 @@ static const struct perm_row perms[] = {
 	{ "me",           { G | U,   G | U,  G | U,      G | U,   G | U } },
 	{ "jobs",         { L | G,   L|G|C,  L|G|C|D,    L|G|C|D, L | G | C | D } },
 	{ "usage",        { 0,       0,      L,          L,       L } },
+	{ "speech_settings", { 0,    0,      G,          G | U,   G | U } },
 	{ NULL, { 0 } },
 };
 

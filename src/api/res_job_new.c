@@ -1,7 +1,8 @@
 /*
  * Creating speech jobs: a chat export to summarise (the raw WhatsApp .txt or Telegram
- * result.json as the body), a text to summarise, a text to speak. Each answers 202 with
- * the queued job; the work runs on the job workers (jobs/).
+ * result.json as the body), a text to summarise, a text to speak, a recording to
+ * transcribe (the audio file as the body). Each answers 202 with the queued job; the work
+ * runs on the job workers (jobs/).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/mem.h"
 #include "core/time.h"
 #include "jobs/jobs.h"
+#include "speech/audio.h"
 #include "speech/summary.h"
 #include "speech/tts.h"
 #include "store/db.h"
@@ -19,6 +21,7 @@ struct job_new {
 	const char *kind;  /* static */
 	char *input;       /* owned: parameters as JSON text */
 	char *data;        /* owned: the uploaded export, or NULL */
+	const char *body;  /* borrowed: the request's body (an audio upload), or NULL */
 	size_t len;
 };
 
@@ -47,7 +50,7 @@ static void job_new_op(struct db *db, struct api_ctx *c)
 		api_fail(c, 404, "not_found", "no tenant %lld", (long long)c->scope);
 		return;
 	}
-	if (jobs_db_add(db, c->scope, n->kind, n->input, n->data, n->len,
+	if (jobs_db_add(db, c->scope, n->kind, n->input, n->data ? n->data : n->body, n->len,
 			(int64_t)time_wall_ms(), &id) ||
 	    !(json = jobs_db_json(db, id, c->scope))) {
 		api_fail(c, 500, "internal", "cannot queue the job: %s", db_errmsg(db));
@@ -204,4 +207,87 @@ void api_jobs_tts(struct http_req *r, void *arg)
 	job_new_submit(c, json_pack("{s:s,s:s,s:s,s:I}", "text", text ? text : "", "language",
 				    lang ? lang : "en", "voice", voice ? voice : "female", "rate",
 				    rate));
+}
+
+static bool query_known(struct api_ctx *c, const char *const *known)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(c->query, k, v) {
+		bool ok = false;
+		for (const char *const *q = known; *q; q++)
+			ok |= !strcmp(*q, k);
+		if (!ok) {
+			api_fail(c, 400, "invalid_query", "unknown parameter '%s'", k);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ?speakers=agent,customer: one name per channel, in channel order. */
+static json_t *query_speakers(struct api_ctx *c, unsigned channels)
+{
+	const char *s = json_string_value(json_object_get(c->query, "speakers"));
+	json_t *a = json_array();
+
+	while (s && *s && c->status < 400) {
+		size_t n = strcspn(s, ",");
+		if (n == 0 || n > 32)
+			api_fail(c, 400, "invalid_query", "a speaker name is 1 to 32 characters");
+		else if (json_array_size(a) == channels)
+			api_fail(c, 400, "invalid_query", "%u speaker name(s) for %u channel(s)",
+				 (unsigned)json_array_size(a) + 1, channels);
+		else
+			json_array_append_new(a, json_stringn(s, n));
+		s += n + (s[n] == ',');
+	}
+	return a;
+}
+
+/* ?language=en (ISO 639-1, or a tag like ru-RU): a hint passed to the backend. */
+static const char *query_language(struct api_ctx *c)
+{
+	const char *s = json_string_value(json_object_get(c->query, "language"));
+	size_t n = s ? strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") : 0;
+
+	if (s && (n < 2 || n > 8 || s[n]))
+		api_fail(c, 400, "invalid_query", "language is a tag such as en or ru-RU");
+	return s;
+}
+
+/* The audio is checked here (its header only) so that what is not audio is refused at
+ * once; the body is stored with the job without a copy (it lives until the reply). */
+void api_jobs_transcribe(struct http_req *r, void *arg)
+{
+	static const char *const known[] = { "speakers", "language", "tenant_id", NULL };
+	struct api_ctx *c = api_ctx_new_raw(arg, r);
+	struct audio_info info = { .channels = AUDIO_MAX_CHANNELS };
+	char err[256];
+	const char *body, *lang = NULL;
+	json_t *speakers = NULL;
+	size_t len;
+
+	if (!c)
+		return;
+	struct job_new *n = job_new_start(c, "transcribe");
+	body = http_req_body(r, &len);
+	if (!query_known(c, known))
+		;
+	else if (!len)
+		api_fail(c, 400, "bad_request", "send the audio file (WAV, Ogg, MP3, FLAC) as the body");
+	else if (audio_probe_mem(body, len, &info, err, sizeof(err)))
+		api_fail(c, 400, "not_audio", "%s", err);
+	else if (info.seconds < 0.1)
+		api_fail(c, 400, "not_audio", "the recording is empty (%.3f s)", info.seconds);
+	if (c->status < 400) {
+		speakers = query_speakers(c, info.channels);
+		lang = query_language(c);
+		n->body = body;
+		n->len = len;
+	}
+	job_new_submit(c, json_pack("{s:s,s:i,s:f,s:o*,s:s*}", "format", info.format, "channels",
+				    (int)info.channels, "seconds", info.seconds, "speakers",
+				    speakers, "language", lang));
 }

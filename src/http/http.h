@@ -17,7 +17,10 @@ struct http_req;
 
 typedef void(http_handler_fn)(struct http_req *r, void *arg);
 
-enum { HTTP_ROUTE_PREFIX = 1u << 0 }; /* the pattern matches the path's start (static files) */
+enum {
+	HTTP_ROUTE_PREFIX = 1u << 0, /* the pattern matches the path's start (static files) */
+	HTTP_ROUTE_UPLOAD = 1u << 1, /* the body may be up to max_upload (audio files), not max_body */
+};
 
 /* pattern: "/api/v1/users/{id}"; a {name} segment matches one non-empty path segment. */
 struct http_route {
@@ -33,6 +36,7 @@ struct http_cfg {
 	const char *tls_cert; /* PEM files: HTTPS when both are set */
 	const char *tls_key;
 	size_t max_body;      /* bigger bodies get 413 */
+	size_t max_upload;    /* the same for HTTP_ROUTE_UPLOAD routes (0: max_body) */
 	unsigned timeout_s;   /* idle connection timeout */
 	unsigned max_conns, max_conns_per_ip;
 };

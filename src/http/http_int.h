@@ -18,7 +18,7 @@ struct http_server {
 	struct timer tick;
 	const struct http_route *routes; /* borrowed */
 	void *arg;
-	size_t max_body;
+	size_t max_body, max_upload;
 	uint16_t port;
 	bool kick_pending; /* an MHD_run is deferred to serve resumed connections */
 	char *cert_pem, *key_pem; /* owned; MHD reads them while running */

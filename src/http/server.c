@@ -87,6 +87,21 @@ static void client_ip(struct http_req *r)
 			  sizeof(r->ip));
 }
 
+/* The body cap of the request's route, known before its body arrives: uploads get more. */
+static size_t body_cap(struct http_server *s, struct http_req *r)
+{
+	size_t cap = s->max_body;
+
+	for (const struct http_route *rt = s->routes; rt->method; rt++) {
+		bool m = (rt->flags & HTTP_ROUTE_UPLOAD) && !strcmp(rt->method, r->method) &&
+			 route_match(rt, r->path, r);
+		params_clear(r);
+		if (m && s->max_upload > cap)
+			cap = s->max_upload;
+	}
+	return cap;
+}
+
 static struct http_req *req_new(struct http_server *s, struct MHD_Connection *c, const char *url,
 				const char *method)
 {
@@ -97,7 +112,7 @@ static struct http_req *req_new(struct http_server *s, struct MHD_Connection *c,
 	r->method = method;
 	r->path = xstrdup(url);
 	r->start_ms = time_mono_ms();
-	buf_init(&r->body, s->max_body);
+	buf_init(&r->body, body_cap(s, r));
 	client_ip(r);
 	s->stats.requests++;
 	return r;
@@ -160,7 +175,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		return MHD_YES;
 	r->dispatched = true;
 	if (r->too_big)
-		http_reply_error(r, 413, "too_large", "the body is over %zu bytes", s->max_body);
+		http_reply_error(r, 413, "too_large", "the body is over %zu bytes", r->body.max);
 	else
 		dispatch(r);
 	if (r->resp)
@@ -334,6 +349,7 @@ int http_server_new(struct http_server **sp, struct loop *loop, const struct htt
 	s->routes = routes;
 	s->arg = arg;
 	s->max_body = cfg->max_body;
+	s->max_upload = cfg->max_upload;
 	timer_init(&s->tick);
 	if (parse_listen(cfg->listen, cfg->port, &ss)) {
 		snprintf(err, errlen, "http_listen '%s' is not an IP address", cfg->listen);

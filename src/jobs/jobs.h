@@ -28,6 +28,7 @@ struct jobs_row {
 	char *input;      /* owned: JSON text of the parameters */
 	char *data;       /* owned: the uploaded blob (a chat export), or NULL */
 	size_t data_len;
+	char *speech;     /* owned: the tenant's speech settings as JSON, secrets included */
 };
 
 /* What running a job gave. */
@@ -82,6 +83,22 @@ int jobs_db_cancel(struct db *db, int64_t id, int64_t tenant, int64_t now, bool 
 int jobs_db_recover(struct db *db, int64_t *n);
 /* The job as JSON text (result parsed in), tenant 0 = any; NULL if none. Owned. */
 char *jobs_db_json(struct db *db, int64_t id, int64_t tenant);
+
+/* jobs_settings.c: each tenant's speech settings (table speech_settings, migration 0010). */
+enum jobs_setting_kind { JS_BACKEND, JS_TEXT, JS_URL, JS_SECRET, JS_INT };
+struct jobs_setting {
+	const char *name;           /* the column and the API's field */
+	enum jobs_setting_kind kind;
+	const char *op;             /* JS_BACKEND: "synthesize", "transcribe" or "summarize" */
+	long long lo, hi;           /* JS_INT: the range; text kinds: hi = the longest value */
+	const char *def;            /* without a row (the column's default) */
+	const char *hint;
+};
+extern const struct jobs_setting jobs_settings[]; /* ends with a NULL name */
+const struct jobs_setting *jobs_setting_find(const char *name);
+/* Store thread: the tenant's settings as JSON (owned; the defaults without a row). Without
+ * secrets, each key is replaced by "<name>_set": true/false. */
+char *jobs_db_speech(struct db *db, int64_t tenant, bool secrets);
 
 /* jobs_exec.c: runs one job on the calling (worker) thread. cancel may be NULL. */
 typedef void(jobs_progress_fn)(void *arg, int64_t id, unsigned pct);

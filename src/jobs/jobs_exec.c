@@ -8,31 +8,17 @@
 #include <time.h>
 
 #include "core/mem.h"
-#include "jobs/jobs.h"
+#include "jobs/jobs_int.h"
 #include "speech/chat.h"
 
-struct exec {
-	const struct jobs_cfg *cfg;
-	const struct jobs_row *r;
-	atomic_bool *cancel;
-	jobs_progress_fn *progress;
-	void *arg;
-	struct jobs_outcome *o;
-	json_t *in; /* the parameters */
-};
 
-static const struct speech_backend *backend_of(const struct jobs_cfg *cfg)
-{
-	return cfg->backend ? cfg->backend : &speech_backend_offline;
-}
-
-static void progress(struct exec *x, unsigned pct)
+void jobs_progress(struct exec *x, unsigned pct)
 {
 	if (x->progress)
 		x->progress(x->arg, x->r->id, pct);
 }
 
-static bool cancelled(const struct exec *x)
+bool jobs_is_cancelled(const struct exec *x)
 {
 	return x->cancel && atomic_load(x->cancel);
 }
@@ -51,16 +37,14 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
-typedef int(call_fn)(struct exec *x, char *err, size_t errlen);
-
 /* Up to cfg->retries calls of fn, waiting backoff_ms, then twice that, ... in between. */
-static int with_retries(struct exec *x, call_fn *fn)
+int jobs_with_retries(struct exec *x, jobs_call_fn *fn)
 {
 	unsigned tries = x->cfg->retries ? x->cfg->retries : 3;
 	unsigned wait = x->cfg->backoff_ms ? x->cfg->backoff_ms : 200;
 	int rc = 0;
 
-	for (unsigned i = 0; i < tries && !cancelled(x); i++) {
+	for (unsigned i = 0; i < tries && !jobs_is_cancelled(x); i++) {
 		x->o->attempts++;
 		x->o->error[0] = '\0';
 		if (!(rc = fn(x, x->o->error, sizeof(x->o->error))) || !retryable(rc))
@@ -135,7 +119,7 @@ static int run_chat(struct exec *x, json_t *res)
 	chat_init(&c);
 	if ((rc = chat_parse(x, &c)))
 		return rc;
-	progress(x, 40);
+	jobs_progress(x, 40);
 	if ((rc = summary_chat(&c, &o, &sc))) {
 		snprintf(x->o->error, sizeof(x->o->error), "cannot summarise the chat: %s",
 			 strerror(rc));
@@ -167,10 +151,14 @@ static int run_chat(struct exec *x, json_t *res)
 static int call_summarize(struct exec *x, char *err, size_t errlen)
 {
 	struct summary_opts o = { .sentences = sentences_of(x) };
+	const struct speech_backend *b = jobs_backend(x, "summary_backend");
+	struct speech_config sc;
 	char *out = NULL;
 	const char *text = json_string_value(json_object_get(x->in, "text"));
-	int rc = speech_summarize(backend_of(x->cfg), x->cfg->speech, text, &o, &out, &x->o->usage,
-				  err, errlen);
+	int rc;
+
+	jobs_speech_config(x, b, &sc);
+	rc = speech_summarize(b, &sc, text, &o, &out, &x->o->usage, err, errlen);
 
 	x->o->has_usage = true;
 	if (!rc)
@@ -184,11 +172,11 @@ static int run_text(struct exec *x, json_t *res)
 {
 	struct summary_opts o = { .sentences = sentences_of(x) };
 	struct summary s;
-	int rc = with_retries(x, call_summarize);
+	int rc = jobs_with_retries(x, call_summarize);
 
 	if (rc)
 		return rc;
-	progress(x, 70);
+	jobs_progress(x, 70);
 	json_object_set(res, "summary_text", json_object_get(x->in, "_summary"));
 	if (!summary_text(json_string_value(json_object_get(x->in, "text")), &o, &s)) {
 		json_object_set_new(res, "summary", strings(s.sentence, s.nsentence));
@@ -213,10 +201,13 @@ static int call_synthesize(struct exec *x, char *err, size_t errlen)
 		.path = path,
 	};
 
+	const struct speech_backend *b = jobs_backend(x, "tts_backend");
+	struct speech_config sc;
+
+	jobs_speech_config(x, b, &sc);
 	jobs_audio_path(x->cfg, x->r->id, path, sizeof(path));
 	x->o->has_usage = true;
-	return speech_synthesize(backend_of(x->cfg), x->cfg->speech, &req, &x->o->usage, err,
-				 errlen);
+	return speech_synthesize(b, &sc, &req, &x->o->usage, err, errlen);
 }
 
 static int run_tts(struct exec *x, json_t *res)
@@ -226,7 +217,7 @@ static int run_tts(struct exec *x, json_t *res)
 	int rc;
 
 	mkdir(x->cfg->spool_dir, 0750); /* exists after the first job */
-	if ((rc = with_retries(x, call_synthesize)))
+	if ((rc = jobs_with_retries(x, call_synthesize)))
 		return rc;
 	snprintf(url, sizeof(url), "/api/v1/jobs/%lld/audio", (long long)x->r->id);
 	json_object_set_new(res, "audio", json_string(url));
@@ -234,33 +225,6 @@ static int run_tts(struct exec *x, json_t *res)
 	json_object_set_new(res, "seconds", json_real(x->o->usage.synthesized_seconds));
 	json_object_set_new(res, "chars", json_integer((json_int_t)x->o->usage.synthesized_chars));
 	return 0;
-}
-
-static int call_transcribe(struct exec *x, char *err, size_t errlen)
-{
-	struct asr_result a;
-	const char *path = json_string_value(json_object_get(x->in, "path"));
-	int rc;
-
-	memset(&a, 0, sizeof(a));
-	x->o->has_usage = true;
-	rc = speech_transcribe_file(backend_of(x->cfg), x->cfg->speech, path, &a, &x->o->usage,
-				    err, errlen);
-	if (!rc)
-		json_object_set_new(x->in, "_asr",
-				    json_pack("{s:s,s:f,s:f}", "text", a.text ? a.text : "",
-					      "seconds", a.seconds, "confidence", a.confidence));
-	asr_result_free(&a);
-	return rc;
-}
-
-static int run_transcribe(struct exec *x, json_t *res)
-{
-	int rc = with_retries(x, call_transcribe);
-
-	if (!rc)
-		json_object_update(res, json_object_get(x->in, "_asr"));
-	return rc;
 }
 
 static int run_kind(struct exec *x, json_t *res)
@@ -274,7 +238,7 @@ static int run_kind(struct exec *x, json_t *res)
 	if (!strcmp(k, "tts"))
 		return run_tts(x, res);
 	if (!strcmp(k, "transcribe"))
-		return run_transcribe(x, res);
+		return jobs_run_transcribe(x, res);
 	snprintf(x->o->error, sizeof(x->o->error), "unknown job kind '%s'", k);
 	return EINVAL;
 }
@@ -282,7 +246,7 @@ static int run_kind(struct exec *x, json_t *res)
 void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool *cancel,
 	       jobs_progress_fn *progress_fn, void *arg, struct jobs_outcome *o)
 {
-	struct exec x = { cfg, r, cancel, progress_fn, arg, o, NULL };
+	struct exec x = { cfg, r, cancel, progress_fn, arg, o, NULL, NULL, NULL };
 	json_t *res = json_object();
 	int rc;
 
@@ -292,17 +256,23 @@ void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool
 		json_decref(x.in);
 		x.in = json_object();
 	}
-	progress(&x, 10);
+	x.speech = json_loads(r->speech ? r->speech : "{}", 0, NULL);
+	if (!json_is_object(x.speech)) {
+		json_decref(x.speech);
+		x.speech = json_object();
+	}
+	jobs_progress(&x, 10);
 	rc = run_kind(&x, res);
-	if (!rc && cancelled(&x))
+	if (!rc && jobs_is_cancelled(&x))
 		snprintf(o->error, sizeof(o->error), "cancelled");
-	o->ok = !rc && !cancelled(&x);
+	o->ok = !rc && !jobs_is_cancelled(&x);
 	if (o->ok)
 		o->result = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	else if (!o->error[0])
 		snprintf(o->error, sizeof(o->error), "%s", strerror(rc ? rc : ECANCELED));
 	json_decref(res);
 	json_decref(x.in);
+	json_decref(x.speech);
 }
 
 void jobs_outcome_free(struct jobs_outcome *o)

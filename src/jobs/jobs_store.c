@@ -76,6 +76,8 @@ int jobs_db_claim(struct db *db, int64_t now, struct jobs_row *out)
 		     (struct db_value[]){ DBV_INT(now), DBV_INT(out->id) }, 2);
 	if (rc)
 		jobs_row_free(out);
+	else
+		out->speech = jobs_db_speech(db, out->tenant_id, true);
 	return rc;
 }
 
@@ -83,7 +85,8 @@ void jobs_row_free(struct jobs_row *r)
 {
 	free(r->input);
 	free(r->data);
-	r->input = r->data = NULL;
+	free(r->speech);
+	r->input = r->data = r->speech = NULL;
 }
 
 int jobs_db_progress(struct db *db, int64_t id, unsigned pct)

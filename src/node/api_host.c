@@ -235,6 +235,7 @@ int node_api_open(struct node *n)
 		.tls_key = s->http_tls ? s->tls_key : NULL,
 		.server_name = s->server_name,
 		.max_body = (unsigned)s->http_max_body,
+		.max_upload = (unsigned)s->http_max_upload,
 		.session_ttl_s = (unsigned)s->login_session_ttl,
 		.login_fail_limit = (unsigned)s->login_fail_limit,
 		.login_lock_s = (unsigned)s->login_lock_time,

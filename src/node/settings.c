@@ -24,6 +24,8 @@ const struct conf_def settings_table[] = {
 	{ I(http_port), "8080", 0, 65535, "HTTP API port (0 = pick a free one)" },
 	{ B(http_tls), "no", 0, 0, "serve the API over HTTPS with tls_cert and tls_key" },
 	{ I(http_max_body), "1048576", 1024, 1073741824, "largest request body accepted, bytes" },
+	{ I(http_max_upload), "67108864", 1024, 1073741824,
+	  "largest audio file accepted for transcription, bytes" },
 	{ I(login_session_ttl), "43200", 60, 31536000, "seconds a web login session lasts" },
 	{ I(login_fail_limit), "5", 1, 1000, "failed logins in a row before an account is locked" },
 	{ I(login_lock_time), "900", 1, 86400, "seconds a locked account stays locked" },

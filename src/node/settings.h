@@ -23,6 +23,7 @@ struct settings {
 	int http_port;
 	bool http_tls;
 	int http_max_body;
+	int http_max_upload;
 	int login_session_ttl, login_fail_limit, login_lock_time, login_ip_rate;
 	bool webhook_private_targets;
 	int prompts_quota;

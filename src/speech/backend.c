@@ -10,6 +10,7 @@
 static const struct speech_backend *const backends[] = {
     &speech_backend_offline,
     &speech_backend_openai,
+    &speech_backend_yandex,
 };
 
 const struct speech_backend *speech_backend_at(size_t i)

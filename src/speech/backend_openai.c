@@ -152,12 +152,31 @@ static int openai_transcribe(const struct speech_config *c, const char *path, st
 	return rc;
 }
 
+/* A prompt holding {text} is a template: the text goes in its place and the whole is the
+ * user's message; any other prompt is the system message before the text. */
+static json_t *chat_messages(const struct speech_config *c, const char *text)
+{
+	const char *p = c->prompt ? c->prompt : DEFAULT_PROMPT, *at = strstr(p, "{text}");
+	struct buf b;
+	json_t *m;
+
+	if (!at)
+		return json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "system", "content", p, "role",
+				 "user", "content", text);
+	buf_init(&b, 0);
+	buf_printf(&b, "%.*s%s%s", (int)(at - p), p, text, at + 6);
+	m = json_pack("[{s:s,s:s}]", "role", "user", "content", b.data);
+	buf_free(&b);
+	return m;
+}
+
 static char *chat_body(const struct speech_config *c, const char *text, const struct summary_opts *o)
 {
-	json_t *msgs = json_pack("[{s:s,s:s},{s:s,s:s}]", "role", "system", "content",
-				 c->prompt ? c->prompt : DEFAULT_PROMPT, "role", "user", "content", text);
-	json_t *j = json_pack("{s:s,s:o,s:f,s:b}", "model", c->chat_model ? c->chat_model : "gpt-4o-mini",
-			      "messages", msgs, "temperature", 0.0, "stream", 0);
+	json_t *msgs = chat_messages(c, text);
+	json_t *j = msgs ? json_pack("{s:s,s:o,s:f,s:b}", "model",
+				     c->chat_model ? c->chat_model : "gpt-4o-mini", "messages", msgs,
+				     "temperature", 0.0, "stream", 0)
+			 : NULL;
 	if (!j)
 		return NULL; /* json_pack refuses strings that are not UTF-8 */
 	char *s = json_dumps(j, JSON_COMPACT);

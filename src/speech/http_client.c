@@ -24,14 +24,20 @@ static int once(CURL *c, const struct http_req *r, struct buf *body, long *statu
 		size_t errlen)
 {
 	struct curl_slist *h = NULL;
-	char auth[1024];
+	char auth[1024], type[256];
 	CURLcode cc;
 
 	buf_reset(body);
 	if (r->json)
 		h = curl_slist_append(h, "Content-Type: application/json");
+	if (r->body) {
+		snprintf(type, sizeof(type), "Content-Type: %s",
+			 r->content_type ? r->content_type : "application/octet-stream");
+		h = curl_slist_append(h, type);
+	}
 	if (r->api_key) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", r->api_key);
+		snprintf(auth, sizeof(auth), "Authorization: %s %s",
+			 r->auth_scheme ? r->auth_scheme : "Bearer", r->api_key);
 		h = curl_slist_append(h, auth);
 	}
 	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
@@ -45,9 +51,12 @@ static int once(CURL *c, const struct http_req *r, struct buf *body, long *statu
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "zvonar");
-	if (r->json)
+	if (r->json) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->json);
-	else
+	} else if (r->body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	} else
 		curl_easy_setopt(c, CURLOPT_MIMEPOST, r->mime);
 	cc = curl_easy_perform(c);
 	curl_slist_free_all(h);
@@ -81,7 +90,7 @@ int http_post(const struct http_req *r, struct buf *body, long *status, unsigned
 		snprintf(err, errlen, "curl_easy_init failed");
 		return EIO;
 	}
-	body->max = HTTP_MAX_RESPONSE;
+	body->max = r->max_response ? r->max_response : HTTP_MAX_RESPONSE;
 	for (unsigned i = 0; i <= r->retries; i++) {
 		if (i) {
 			sleep_ms(delay);

@@ -11,8 +11,13 @@
 struct http_req {
 	const char *url;
 	const char *api_key;   /* NULL: no Authorization header */
-	const char *json;      /* a JSON body, or NULL with mime set */
+	const char *auth_scheme; /* "Authorization: <scheme> <key>"; NULL: Bearer */
+	const char *json;      /* a JSON body, or NULL with mime or body set */
 	curl_mime *mime;       /* borrowed: multipart body */
+	const void *body;      /* borrowed: a raw body of body_len bytes, sent as content_type */
+	size_t body_len;
+	const char *content_type;
+	size_t max_response;   /* 0: HTTP_MAX_RESPONSE */
 	long timeout_ms;
 	unsigned retries, backoff_ms;
 };

@@ -25,8 +25,11 @@ struct speech_usage {
 struct speech_config {
 	const char *model_dir; /* pocketsphinx model (ASR_DEFAULT_MODEL) */
 	const char *cache_dir; /* TTS cache; NULL: no cache */
-	const char *base_url;  /* OpenAI-compatible server, e.g. http://127.0.0.1:8080 */
-	const char *api_key;   /* sent as "Authorization: Bearer"; NULL: none */
+	const char *base_url;  /* OpenAI-compatible server, e.g. http://127.0.0.1:8080; Yandex:
+				* NULL = the SpeechKit hosts, else one server for both */
+	const char *api_key;   /* "Authorization: Bearer" (OpenAI), "Api-Key" (Yandex); NULL: none */
+	const char *folder_id; /* Yandex Cloud folder, sent as folderId when set */
+	const char *voice;     /* the backend's own voice name (Yandex "alena"); NULL: by language */
 	const char *asr_model; /* "whisper-1" */
 	const char *chat_model; /* "gpt-4o-mini" */
 	const char *language;  /* ISO-639-1 hint for transcription, NULL: detect */
@@ -58,8 +61,9 @@ struct speech_backend {
 
 extern const struct speech_backend speech_backend_offline; /* espeak + pocketsphinx + extractive */
 extern const struct speech_backend speech_backend_openai;  /* OpenAI-compatible HTTP */
+extern const struct speech_backend speech_backend_yandex;  /* Yandex SpeechKit v1 REST */
 
-/* By name ("offline", "openai"), or NULL. */
+/* By name ("offline", "openai", "yandex"), or NULL. */
 const struct speech_backend *speech_backend_find(const char *name);
 const struct speech_backend *speech_backend_at(size_t i); /* NULL past the end */
 

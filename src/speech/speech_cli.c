@@ -32,7 +32,8 @@ static void help(FILE *f)
 		"  transcribe FILE.wav\n"
 		"  summarize [-n SENTENCES] [-k KEYWORDS] FILE|-\n"
 		"  chat-import [-s] [-n SENTENCES] EXPORT.txt|result.json\n"
-		"common: -b offline|openai, -B BASE_URL, -M MODEL, -L LANG, -T TIMEOUT_MS, -R RETRIES\n"
+		"common: -b offline|openai|yandex, -B BASE_URL, -M MODEL, -L LANG, -T TIMEOUT_MS,\n"
+		"        -R RETRIES, -F FOLDER_ID and -V VOICE (yandex)\n"
 		"        (the API key comes from $ZVONAR_SPEECH_API_KEY)\n"
 		"results are JSON on stdout, each with the operation's usage record\n");
 }
@@ -297,6 +298,8 @@ static bool option(struct cli *c, int opt, const char *arg)
 	case 'L': c->cfg.language = arg; return true;
 	case 'T': c->cfg.timeout_ms = atol(arg); return c->cfg.timeout_ms > 0;
 	case 'R': c->cfg.retries = (unsigned)atoi(arg); return c->cfg.retries <= 10;
+	case 'F': c->cfg.folder_id = arg; return true;
+	case 'V': c->cfg.voice = arg; return true;
 	}
 	return false;
 }
@@ -314,7 +317,7 @@ int speech_cli_main(int argc, char **argv)
 	c.cfg.api_key = getenv("ZVONAR_SPEECH_API_KEY");
 	c.cfg.retries = 2;
 	optind = 1;
-	while ((opt = getopt(argc - 1, argv + 1, "+o:l:fmr:w:C:g:n:k:sb:B:M:L:T:R:h")) != -1) {
+	while ((opt = getopt(argc - 1, argv + 1, "+o:l:fmr:w:C:g:n:k:sb:B:M:L:T:R:F:V:h")) != -1) {
 		if (opt == 'h') {
 			help(stdout);
 			return 0;

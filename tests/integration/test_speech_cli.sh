@@ -83,4 +83,22 @@ out=$("$ZV" speech summarize -b openai -B "${base%/ok}/slow" -T 300 -R 0 "$T/cal
 zv_assert_match 'timed out' "$out" "a slow server times out"
 zv_assert_status 1 "the openai backend does not synthesize" -- "$ZV" speech say -b openai -o "$T/x.wav" hi
 
+# --- Yandex SpeechKit against its fake (which refuses a request of the wrong shape) ---
+python3 "$ZV_ROOT/tests/unit/speech/yandex_mock.py" "$T/ya.log" AQVNkey b1gfolder >"$T/ya.port" &
+YA_PID=$!
+for _ in $(seq 50); do [ -s "$T/ya.port" ] && break; sleep 0.1; done
+ya=http://127.0.0.1:$(cat "$T/ya.port")/ok
+ZVONAR_SPEECH_API_KEY=AQVNkey "$ZV" speech say -b yandex -B "$ya" -F b1gfolder -l ru -f -o "$T/ya.wav" \
+	"Добрый день" >"$T/ya-say.json"
+zv_assert_eq "11 0.66" "$(json "$T/ya-say.json" '"%d %.2f" % (d["usage"]["synthesized_chars"], d["usage"]["synthesized_seconds"])')" \
+	"SpeechKit synthesis: characters and seconds"
+zv_assert_match '"form": \{"text": "Добрый день", "lang": "ru-RU", "voice": "alena", "format": "lpcm", "sampleRateHertz": "8000", "folderId": "b1gfolder"\}' \
+	"$(tail -n 1 "$T/ya.log")" "the synthesis form as SpeechKit wants it"
+ZVONAR_SPEECH_API_KEY=AQVNkey "$ZV" speech transcribe -b yandex -B "$ya" -F b1gfolder "$T/ya.wav" >"$T/ya-tr.json"
+zv_assert_eq "heard 5280 samples at 8000 Hz peak 8000" "$(json "$T/ya-tr.json" 'd["text"]')" \
+	"SpeechKit recognition of the synthesised file"
+out=$(ZVONAR_SPEECH_API_KEY=other "$ZV" speech transcribe -b yandex -B "$ya" -F b1gfolder "$T/ya.wav" 2>&1)
+zv_assert_match 'HTTP 401 .*The token is invalid' "$out" "a wrong key is reported with SpeechKit's message"
+kill "$YA_PID"
+
 zv_done

@@ -78,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
                           {"word": "there", "start": 0.6, "end": 1.1}]})
         if self.path.endswith("/v1/chat/completions"):
             req = json.loads(body)
-            user = req["messages"][1]["content"]
+            user = req["messages"][-1]["content"]
             return self.answer(200, {
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 0,
                 "model": req["model"],

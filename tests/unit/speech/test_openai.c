@@ -164,6 +164,18 @@ static void test_summarize(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "role")), "system");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 1), "content")), text);
 	json_decref(req);
+
+	/* a prompt holding {text} is a template: one user message with the text in its place */
+	c.prompt = "Summarise for the CRM:\n{text}\nEnd.";
+	assert_int_equal(speech_summarize(&speech_backend_openai, &c, text, NULL, &out, &u, err, sizeof(err)), 0);
+	free(out);
+	req = last_request();
+	msgs = json_object_get(json_object_get(req, "json"), "messages");
+	assert_int_equal(json_array_size(msgs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "role")), "user");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "content")),
+			    "Summarise for the CRM:\nAgent: Your refund was approved. Customer: Thank you.\nEnd.");
+	json_decref(req);
 }
 
 static void test_retries_and_errors(void **state)

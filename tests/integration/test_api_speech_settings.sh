@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Per-tenant speech settings through the API (GET/PATCH /api/v1/speech/settings) and the jobs
+# that use them: a tenant switched to Yandex SpeechKit (a fake started here, which checks
+# every request's shape) for TTS and transcription and to an OpenAI-compatible LLM (a mock)
+# with its own prompt template for summaries, while another tenant stays offline; keys are
+# never shown; bad values are refused; a failing backend fails the job with its reason.
+. "$(dirname "$0")/lib.sh"
+
+M=$(mktemp -d /tmp/zvset.XXXXXX)
+ZV_DIRS+=("$M")
+python3 "$ZV_ROOT/tests/unit/speech/yandex_mock.py" "$M/ya.log" AQVNsecret b1gacme >"$M/ya.port" &
+YA_PID=$!
+python3 "$ZV_ROOT/tests/unit/speech/openai_mock.py" "$M/oa.log" >"$M/oa.port" &
+OA_PID=$!
+for _ in $(seq 50); do [ -s "$M/ya.port" ] && [ -s "$M/oa.port" ] && break; sleep 0.1; done
+YA=http://127.0.0.1:$(cat "$M/ya.port")
+OA=http://127.0.0.1:$(cat "$M/oa.port")
+
+zv_start -o reg_keepalive=0 -o media_threads=1 || zv_done
+API=http://127.0.0.1:$ZV_HTTP
+OP_PW=$(grep -o 'login admin  password [^ ]*' "$ZV_LOG" | awk '{print $4}')
+login() {
+	curl -s -D - -o /dev/null -X POST "$API/api/v1/auth/login" --data-binary "{\"login\":\"$1\",\"password\":\"$2\"}" |
+		sed -n 's/^Set-Cookie: zv_session=\([^;]*\);.*/\1/p'
+}
+token() {
+	curl -s -b "zv_session=$(login "$1" "$2")" -X POST "$API/api/v1/tokens" --data-binary '{"name":"t"}' |
+		sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+OP=$(token admin "$OP_PW")
+PW='a long enough password 1'
+for t in acme beta; do
+	id=$(curl -s -H "Authorization: Bearer $OP" -X POST "$API/api/v1/tenants" \
+		--data-binary "{\"name\":\"$t\",\"domain\":\"$t.example\"}" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+	curl -s -o /dev/null -H "Authorization: Bearer $OP" -X POST "$API/api/v1/users?tenant_id=$id" \
+		--data-binary "{\"login\":\"admin@$t\",\"role\":\"admin\",\"password\":\"$PW\"}"
+done
+curl -s -o /dev/null -H "Authorization: Bearer $OP" -X POST "$API/api/v1/users?tenant_id=1" \
+	--data-binary "{\"login\":\"agent@acme\",\"role\":\"agent\",\"password\":\"$PW\"}"
+A=$(token admin@acme "$PW")
+B=$(token admin@beta "$PW")
+AG=$(token agent@acme "$PW")
+zv_assert_match '^zvt_' "$A" "acme's admin has a token"
+
+json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+call() { # METHOD PATH TOKEN [BODY]: the body, then a line with the status
+	curl -s -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $3" ${4:+--data-binary "$4"} "$API$2"
+}
+wait_job() {
+	local j st
+	for i in $(seq 600); do
+		j=$(curl -s -H "Authorization: Bearer $2" "$API/api/v1/jobs/$1")
+		st=$(printf '%s' "$j" | json 'd["status"]')
+		case "$st" in done|failed|cancelled) break ;; esac
+		sleep 0.1
+	done
+	printf '%s' "$j"
+}
+job() { # PATH TOKEN BODY_ARGS...: the finished job's JSON
+	local p=$1 t=$2
+	shift 2
+	wait_job "$(curl -s -H "Authorization: Bearer $t" "$@" "$API$p" | json 'd["id"]')" "$t"
+}
+
+R=$(call GET /api/v1/speech/settings "$A")
+zv_assert_eq "200 offline offline offline False" \
+	"$(printf '%s' "$R" | tail -n 1) $(printf '%s' "$R" | head -n 1 | json 'd["tts_backend"], d["asr_backend"], d["summary_backend"], d["yandex_api_key_set"]' | tr -d "(),'")" \
+	"without settings everything is offline"
+
+SET="{\"tts_backend\":\"yandex\",\"asr_backend\":\"yandex\",\"summary_backend\":\"openai\",
+ \"yandex_base_url\":\"$YA/ok\",\"yandex_api_key\":\"AQVNsecret\",\"yandex_folder_id\":\"b1gacme\",
+ \"openai_base_url\":\"$OA/ok\",\"openai_api_key\":\"sk-acme\",\"openai_chat_model\":\"local-llm\",
+ \"summary_prompt\":\"Summarise this call for the CRM in one line:\\n{text}\",\"retries\":1,\"timeout_ms\":5000}"
+R=$(call PATCH /api/v1/speech/settings "$A" "$SET")
+zv_assert_eq 200 "$(printf '%s' "$R" | tail -n 1)" "acme's admin changes the settings: $(printf '%s' "$R" | head -n 1)"
+R=$(call GET /api/v1/speech/settings "$A" | head -n 1)
+zv_assert_eq "yandex yandex openai True True b1gacme" \
+	"$(printf '%s' "$R" | json '" ".join(str(x) for x in (d["tts_backend"], d["asr_backend"], d["summary_backend"], d["yandex_api_key_set"], d["openai_api_key_set"], d["yandex_folder_id"]))')" \
+	"they read back, the keys only as set"
+zv_assert_no_match 'AQVNsecret|sk-acme' "$R$(call GET /api/v1/audit "$A")" "no key in the settings or the audit log"
+zv_assert_match '"object_type":"speech_settings"' "$(call GET /api/v1/audit "$A")" "the change is audited"
+zv_assert_eq "offline" "$(call GET /api/v1/speech/settings "$B" | head -n 1 | json 'd["tts_backend"]')" \
+	"another tenant is untouched"
+
+for bad in '{"tts_backend":"openai"}' '{"asr_backend":"nope"}' '{"colour":"red"}' '{"retries":9}' \
+	'{"openai_base_url":"ftp://x"}' '{"summary_prompt":7}' '{}'; do
+	zv_assert_eq 400 "$(call PATCH /api/v1/speech/settings "$A" "$bad" | tail -n 1)" "refused: $bad"
+done
+zv_assert_eq 403 "$(call PATCH /api/v1/speech/settings "$AG" '{"language":"en"}' | tail -n 1)" "an agent may not change them"
+zv_assert_eq 400 "$(call GET /api/v1/speech/settings "$OP" | tail -n 1)" "the operator must name the tenant"
+zv_assert_eq 200 "$(call GET '/api/v1/speech/settings?tenant_id=1' "$OP" | tail -n 1)" "and then reads them"
+
+# --- the jobs follow the tenant's choice ---
+J=$(job /api/v1/tts "$A" --data-binary '{"text":"Добрый день","language":"ru","rate":16000}')
+zv_assert_eq "done 0.66" "$(printf '%s' "$J" | json '"%s %.2f" % (d["status"], (d["result"] or {}).get("seconds", 0))')" \
+	"acme's TTS comes from SpeechKit (60 ms a character from the fake): $(printf '%s' "$J" | json 'd["error"]')"
+zv_assert_match '"form": \{"text": "Добрый день", "lang": "ru-RU", "voice": "alena", "format": "lpcm", "sampleRateHertz": "16000", "folderId": "b1gacme"\}' \
+	"$(tail -n 1 "$M/ya.log")" "with the tenant's folder, as SpeechKit wants the form"
+J=$(job /api/v1/tts "$B" --data-binary '{"text":"Добрый день","language":"ru"}')
+zv_assert_match '^done [1-9]' "$(printf '%s' "$J" | json '"%s %d" % (d["status"], d["result"]["chars"])')" "beta's TTS is still offline"
+
+python3 - "$M/call.wav" <<'PY'
+import math, struct, sys, wave
+rate, n = 8000, 8000 * 6
+ch = [[0] * n, [0] * n]
+for c, a, b in ((0, 0.5, 1.5), (1, 2.5, 3.5), (0, 4.5, 5.0)):
+    for i in range(int(a * rate), int(b * rate)):
+        ch[c][i] = int(9000 * math.sin(2 * math.pi * 300 * i / rate))
+with wave.open(sys.argv[1], "wb") as w:
+    w.setnchannels(2); w.setsampwidth(2); w.setframerate(rate)
+    w.writeframes(b"".join(struct.pack("<hh", ch[0][i], ch[1][i]) for i in range(n)))
+PY
+J=$(job '/api/v1/transcriptions?speakers=agent,client' "$A" -H 'Content-Type: audio/wav' --data-binary @"$M/call.wav")
+zv_assert_eq "done|agent: heard 11200 samples at 8000 Hz peak 9000|client: heard 11200 samples at 8000 Hz peak 9000|agent: heard 7200 samples at 8000 Hz peak 9000" \
+	"$(printf '%s' "$J" | json '"|".join([d["status"]] + ["%s: %s" % (u["speaker"], u["text"]) for u in (d["result"] or {}).get("utterances", [])])')" \
+	"the stereo recording is transcribed by SpeechKit utterance by utterance (1 s + 2 x 0.2 s padding each)"
+
+J=$(job /api/v1/texts/summary "$A" --data-binary '{"text":"The customer asked for a refund. The agent approved it."}')
+zv_assert_eq "done Summary of 100 characters." "$(printf '%s' "$J" | json 'd["status"] + " " + d["result"]["summary_text"]')" \
+	"acme's summary comes from the LLM with the tenant's template"
+zv_assert_match '"messages": \[\{"role": "user", "content": "Summarise this call for the CRM in one line:\\nThe customer asked' \
+	"$(tail -n 1 "$M/oa.log")" "the template holds the text"
+zv_assert_match '"Authorization": "Bearer sk-acme"' "$(tail -n 1 "$M/oa.log")" "with the tenant's key"
+zv_assert_match '"model": "local-llm"' "$(tail -n 1 "$M/oa.log")" "and model"
+
+U=$(call GET /api/v1/usage "$A" | head -n 1)
+zv_assert_eq "openai:summarize yandex:synthesize yandex:transcribe" \
+	"$(printf '%s' "$U" | json '" ".join(sorted(set("%s:%s" % (i["backend"], i["op"]) for i in d["items"])))')" \
+	"acme's usage names the backends that served it"
+
+# --- a backend that fails: the job fails with the service's reason ---
+call PATCH /api/v1/speech/settings "$A" "{\"yandex_base_url\":\"$YA/busy\",\"retries\":0}" >/dev/null
+J=$(job /api/v1/tts "$A" --data-binary '{"text":"Ещё раз","language":"ru"}')
+zv_assert_match '^failed\|HTTP 429 from .*quota exceeded' "$(printf '%s' "$J" | json 'd["status"] + "|" + d["error"]')" \
+	"SpeechKit's 429 fails the job, saying so"
+call PATCH /api/v1/speech/settings "$A" '{"yandex_api_key":"wrong","yandex_base_url":""}' >/dev/null
+call PATCH /api/v1/speech/settings "$A" "{\"yandex_base_url\":\"$YA/ok\"}" >/dev/null
+J=$(job /api/v1/tts "$A" --data-binary '{"text":"Ещё раз","language":"ru"}')
+zv_assert_match '^failed\|HTTP 401 .*The token is invalid' "$(printf '%s' "$J" | json 'd["status"] + "|" + d["error"]')" \
+	"a wrong key fails the job with SpeechKit's message"
+kill "$YA_PID" "$OA_PID"
+zv_check_log
+zv_done
