@@ -79,7 +79,7 @@ struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struc
 	return NULL;
 }
 
-static void leg_clear(struct call_leg *leg)
+void call_leg_clear(struct call_leg *leg)
 {
 	free(leg->call_id);
 	free(leg->local_tag);
@@ -89,6 +89,7 @@ static void leg_clear(struct call_leg *leg)
 	free(leg->remote_target);
 	free(leg->route);
 	free(leg->sdp);
+	free(leg->local_sdp);
 	free(leg->auth_user);
 	free(leg->auth_password);
 	sip_peer_release(&leg->peer);
@@ -98,7 +99,7 @@ void call_leg_free(struct call_leg *leg)
 {
 	if (!leg)
 		return;
-	leg_clear(leg);
+	call_leg_clear(leg);
 	free(leg);
 }
 
@@ -110,7 +111,7 @@ static void call_destroy(void *obj)
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
 	obj_unref(c->a.tsx);
-	leg_clear(&c->a);
+	call_leg_clear(&c->a);
 	for (unsigned i = 0; i < c->nb; i++)
 		call_leg_free(c->b[i]);
 	buf_free(&c->ok_a);

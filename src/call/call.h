@@ -72,6 +72,10 @@ struct call_request {
  * tsx is answered here, now or later. */
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 		const struct sip_peer *from, const struct call_request *r);
+/* An authenticated INVITE with a Replaces header (RFC 3891) from user of tenant_id: the
+ * confirmed dialog of ours it names is replaced by the new one (answered here), else 481. */
+void call_replaces_invite(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+			  const struct sip_peer *from, int64_t tenant_id, const char *user);
 /* A request inside a dialog of ours (To tag, or an ACK): true when a call took it. */
 bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 			 const struct sip_peer *from);

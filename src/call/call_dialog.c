@@ -36,8 +36,8 @@ static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const c
 	return sip_request_build(leg->call->ce->st, out, &spec, leg->peer.proto, branch);
 }
 
-int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
-		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg)
+int call_leg_send(struct call_leg *leg, enum sip_method m, const char *extra, const char *ctype,
+		  const char *body, sip_resp_fn *fn, void *arg, struct sip_tsx **tsxp)
 {
 	struct buf req;
 	int err;
@@ -50,7 +50,13 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 		buf_free(&req);
 		return err;
 	}
-	return sip_tsx_send_request(leg->call->ce->st, NULL, &leg->peer, &req, fn, arg);
+	return sip_tsx_send_request(leg->call->ce->st, tsxp, &leg->peer, &req, fn, arg);
+}
+
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
+		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg)
+{
+	return call_leg_send(leg, m, extra, ctype, body, fn, arg, NULL);
 }
 
 void call_send_bye(struct call_leg *leg)

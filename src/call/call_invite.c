@@ -31,7 +31,7 @@ static void reply_a(struct call *c, uint16_t status, const char *reason, const c
 }
 
 /* Our Contact for a leg over proto: where its in-dialog requests reach us. */
-static void contact_hdr(struct call *c, enum sip_proto proto, char *out, size_t size)
+void call_contact_hdr(struct call *c, enum sip_proto proto, char *out, size_t size)
 {
 	char hp[SA_ADDRSTRLEN + 64] = "invalid";
 
@@ -160,7 +160,7 @@ static void answer_a(struct call *c, const struct buf *sdp)
 	const struct sip_msg *req = sip_tsx_request(c->a.tsx);
 	char contact[SA_ADDRSTRLEN + 96];
 
-	contact_hdr(c, c->a.peer.proto, contact, sizeof(contact));
+	call_contact_hdr(c, c->a.peer.proto, contact, sizeof(contact));
 	sip_response_build(&c->ok_a, req, sip_tsx_peer(c->a.tsx), 200, NULL, c->a.local_tag, NULL,
 			   contact, "application/sdp", sdp->data, sdp->len);
 	struct sip_peer dest;
@@ -285,7 +285,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	if (resp && status < 300) {
 		if (c->state == CALL_RINGING)
 			b_answered(c, i, resp);
-		else if (i == c->winner && c->state == CALL_ANSWERED)
+		else if ((i == c->winner && c->state == CALL_ANSWERED) || b->moved)
 			call_ack_b(b, resp->cseq.num); /* a retransmitted 2xx: our ACK was lost */
 		else
 			call_refuse_2xx(b, resp);
@@ -357,7 +357,7 @@ int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *c
 	int err;
 
 	buf_init(&extra, 8192);
-	contact_hdr(c, b->peer.proto, contact, sizeof(contact));
+	call_contact_hdr(c, b->peer.proto, contact, sizeof(contact));
 	buf_puts(&extra, contact);
 	if (b->route)
 		buf_puts(&extra, b->route);
@@ -484,12 +484,9 @@ static void on_no_answer(void *arg)
 	call_end(c, "NO ANSWER", "no answer timeout", "system");
 }
 
-static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+int call_leg_uas_init(struct call_leg *a, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from)
 {
-	struct call_leg *a = &c->a;
-
-	a->tsx = obj_ref(tsx);
 	a->call_id = str_dup(req->call_id);
 	a->local_tag = xstrdup(sip_tsx_local_tag(tsx));
 	a->remote_tag = str_dup(req->from.tag);
@@ -499,8 +496,18 @@ static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg 
 	a->route = route_set(req, false);
 	a->local_cseq = 1;
 	sip_peer_copy(&a->peer, from);
-	call_leg_link(c->ce, a);
 	return a->remote_target ? 0 : EBADMSG;
+}
+
+static int leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+		      const struct sip_peer *from)
+{
+	int err;
+
+	c->a.tsx = obj_ref(tsx);
+	err = call_leg_uas_init(&c->a, tsx, req, from);
+	call_leg_link(c->ce, &c->a);
+	return err;
 }
 
 static void cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr)

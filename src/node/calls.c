@@ -264,6 +264,10 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 	else
 		str_copy(req->from.display, caller_name, sizeof(caller_name));
 	struct call_party a = { t->row.id, caller->row.number, caller_name, t->row.domain };
+	if (sip_msg_hdr(req, SIP_HDR_REPLACES)) { /* a phone takes over a dialog of ours */
+		call_replaces_invite(n->calls, tsx, req, from, t->row.id, caller->row.number);
+		return;
+	}
 	if (sip_uri_unescape(req->ruri.user, callee_user, sizeof(callee_user), &len)) {
 		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
 		return;
