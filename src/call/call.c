@@ -110,6 +110,7 @@ static void call_destroy(void *obj)
 	timer_cancel(&c->t_ok);
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
+	timer_cancel(&c->se.t);
 	obj_unref(c->a.tsx);
 	call_leg_clear(&c->a);
 	for (unsigned i = 0; i < c->nb; i++)
@@ -136,6 +137,7 @@ struct call *call_new(struct call_engine *ce)
 	timer_init(&c->t_ok);
 	timer_init(&c->t_noanswer);
 	timer_init(&c->t_maxdur);
+	timer_init(&c->se.t);
 	buf_init(&c->ok_a, 0);
 	ce->ncalls++;
 	return c;
@@ -198,6 +200,7 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 	timer_cancel(&c->t_ok);
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
+	timer_cancel(&c->se.t);
 	close_media(c);
 	call_leg_unlink(ce, &c->a);
 	for (unsigned i = 0; i < c->nb; i++)

@@ -24,6 +24,7 @@ struct call_engine;
 struct call_cfg {
 	unsigned no_answer_s;	 /* ringing longer than this: 480 to the caller (0 = never) */
 	unsigned max_duration_s; /* answered calls are hung up after this (0 = unlimited) */
+	unsigned min_se_s;	 /* session timers (RFC 4028): shortest interval we accept */
 	const char *media_ip;	 /* address put in our SDP; NULL: the SIP local address */
 	const char *moh_file;	 /* music on hold (a WAV); NULL: silence */
 };

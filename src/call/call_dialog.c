@@ -108,7 +108,7 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 	struct buf scratch;
 	int side = leg->is_a ? 0 : 1;
 
-	if (c->state != CALL_ANSWERED || !leg->sdp) {
+	if (c->state != CALL_ANSWERED || !leg->sdp || leg->offering) { /* glare: RFC 3261 14.2 */
 		sip_tsx_reply(tsx, 491, "Request Pending", "Retry-After: 1\r\n", NULL, NULL, 0);
 		return;
 	}
@@ -133,8 +133,12 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 	}
 	/* an UPDATE without SDP is a refresh; a re-INVITE without one asks for our offer */
 	bool sdp = req->body.len || req->method == SIP_INVITE;
-	sip_tsx_reply(tsx, 200, NULL, NULL, sdp ? "application/sdp" : NULL, sdp ? scratch.data : NULL,
-		      sdp ? scratch.len : 0);
+	struct buf hdrs;
+	buf_init(&hdrs, 0);
+	call_timer_refreshed(c, leg, req, &hdrs);
+	sip_tsx_reply(tsx, 200, NULL, hdrs.len ? hdrs.data : NULL, sdp ? "application/sdp" : NULL,
+		      sdp ? scratch.data : NULL, sdp ? scratch.len : 0);
+	buf_free(&hdrs);
 	buf_free(&scratch);
 	log_info("call", "call %s: %s re-offer from %s answered %s", c->uuid,
 		 sip_method_name(req->method), leg->is_a ? "caller" : "callee",

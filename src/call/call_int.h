@@ -44,6 +44,14 @@ struct call_leg {
 	bool moved;		 /* its dialog went to another call (attended transfer) */
 };
 
+/* Session timer (RFC 4028) of the caller's leg, negotiated in our 2xx to A. */
+struct call_session_timer {
+	struct timer t;	     /* our next refresh, or the deadline of A's */
+	unsigned interval_s; /* 0: no session timer */
+	bool we_refresh;     /* we are the refresher (refresher=uas in our 2xx) */
+	bool update;	     /* A allows UPDATE: refresh with it, without SDP */
+};
+
 struct call {
 	struct hmap_node by_relay;
 	struct call_engine *ce;	/* borrowed */
@@ -70,6 +78,7 @@ struct call {
 	struct call_leg *transferor; /* borrowed: the leg that sent the REFER */
 	uint8_t dtmf_pt[2];	/* telephone-event PT each side uses (A, B); 0: it has none */
 	bool held[2];		/* that side put the call on hold: the other hears music */
+	struct call_session_timer se;
 };
 
 struct call_engine {
@@ -138,6 +147,17 @@ static inline int call_leg_side(const struct call_leg *leg)
 {
 	return leg->is_a ? 0 : 1;
 }
+
+/* call_timer.c: session timers (RFC 4028) on the caller's leg. */
+/* An INVITE asking for a session interval under our minimum gets 422 here: true if so. */
+bool call_timer_refuse(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req);
+/* Negotiates from A's INVITE, appends Session-Expires (and Require: timer) and Supported to
+ * the headers of our 2xx to A, and starts the timer. */
+void call_timer_answer(struct call *c, const struct sip_msg *req, struct buf *hdrs);
+/* A re-INVITE or UPDATE from leg was answered 2xx: a refresh when leg is A; the headers of
+ * that 2xx get Session-Expires. */
+void call_timer_refreshed(struct call *c, const struct call_leg *leg, const struct sip_msg *req,
+			  struct buf *hdrs);
 
 /* call_replaces.c: attended transfer (REFER with Replaces) and INVITE with Replaces. */
 struct call_replaces {

@@ -159,14 +159,19 @@ static void answer_a(struct call *c, const struct buf *sdp)
 {
 	const struct sip_msg *req = sip_tsx_request(c->a.tsx);
 	char contact[SA_ADDRSTRLEN + 96];
+	struct buf hdrs;
 
 	call_contact_hdr(c, c->a.peer.proto, contact, sizeof(contact));
+	buf_init(&hdrs, 0);
+	buf_puts(&hdrs, contact);
+	call_timer_answer(c, req, &hdrs);
 	sip_response_build(&c->ok_a, req, sip_tsx_peer(c->a.tsx), 200, NULL, c->a.local_tag, NULL,
-			   contact, "application/sdp", sdp->data, sdp->len);
+			   hdrs.data, "application/sdp", sdp->data, sdp->len);
 	struct sip_peer dest;
 	sip_response_dest(req, sip_tsx_peer(c->a.tsx), &dest);
 	sip_peer_copy(&c->ok_dest, &dest); /* our own conn ref: the tsx's goes with it */
-	reply_a(c, 200, NULL, contact, sdp);
+	reply_a(c, 200, NULL, hdrs.data, sdp);
+	buf_free(&hdrs);
 	free(c->a.sdp);
 	c->a.sdp = xstrndup(sdp->data, sdp->len);
 	if (c->ok_dest.proto == SIP_PROTO_UDP) {
@@ -539,6 +544,8 @@ static void refuse(struct call *c, uint16_t status, const char *reason, const ch
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 		const struct sip_peer *from, const struct call_request *r)
 {
+	if (call_timer_refuse(ce, tsx, req))
+		return;
 	struct call *c = call_new(ce);
 
 	cdr_start(c, req, r);

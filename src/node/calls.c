@@ -129,6 +129,7 @@ int node_calls_open(struct node *n)
 	struct call_cfg cc = {
 		.no_answer_s = (unsigned)s->call_no_answer,
 		.max_duration_s = (unsigned)s->call_max_duration,
+		.min_se_s = (unsigned)s->session_min_se,
 		.media_ip = s->media_ip,
 		.moh_file = moh_path(s),
 	};
