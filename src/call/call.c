@@ -82,7 +82,7 @@ struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struc
 	return NULL;
 }
 
-static void leg_clear(struct call_leg *leg)
+void call_leg_clear(struct call_leg *leg)
 {
 	free(leg->call_id);
 	free(leg->local_tag);
@@ -92,6 +92,7 @@ static void leg_clear(struct call_leg *leg)
 	free(leg->remote_target);
 	free(leg->route);
 	free(leg->sdp);
+	free(leg->local_sdp);
 	free(leg->auth_user);
 	free(leg->auth_password);
 	sip_peer_release(&leg->peer);
@@ -101,7 +102,7 @@ void call_leg_free(struct call_leg *leg)
 {
 	if (!leg)
 		return;
-	leg_clear(leg);
+	call_leg_clear(leg);
 	free(leg);
 }
 
@@ -113,9 +114,10 @@ static void call_destroy(void *obj)
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
 	call_ivr_free(c);
+	timer_cancel(&c->se.t);
 	if (!c->a_is_uac)
 		obj_unref(c->a.tsx);
-	leg_clear(&c->a);
+	call_leg_clear(&c->a);
 	for (unsigned i = 0; i < c->nb; i++)
 		call_leg_free(c->b[i]);
 	buf_free(&c->ok_a);
@@ -140,6 +142,7 @@ struct call *call_new(struct call_engine *ce)
 	timer_init(&c->t_ok);
 	timer_init(&c->t_noanswer);
 	timer_init(&c->t_maxdur);
+	timer_init(&c->se.t);
 	buf_init(&c->ok_a, 0);
 	ce->ncalls++;
 	return c;
@@ -204,6 +207,7 @@ void call_end(struct call *c, const char *disposition, const char *cause, const 
 	timer_cancel(&c->t_ok);
 	timer_cancel(&c->t_noanswer);
 	timer_cancel(&c->t_maxdur);
+	timer_cancel(&c->se.t);
 	close_media(c);
 	call_leg_unlink(ce, &c->a);
 	for (unsigned i = 0; i < c->nb; i++)

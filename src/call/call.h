@@ -25,6 +25,7 @@ struct call_engine;
 struct call_cfg {
 	unsigned no_answer_s;	 /* ringing longer than this: 480 to the caller (0 = never) */
 	unsigned max_duration_s; /* answered calls are hung up after this (0 = unlimited) */
+	unsigned min_se_s;	 /* session timers (RFC 4028): shortest interval we accept */
 	const char *media_ip;	 /* address put in our SDP; NULL: the SIP local address */
 	const char *moh_file;	 /* music on hold (a WAV); NULL: silence */
 	/* Prompts of scenarios: <prompts_dir>/<tenant id>/<name>.wav first (a tenant's own),
@@ -82,6 +83,10 @@ struct call_request {
  * tsx is answered here, now or later. */
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 		const struct sip_peer *from, const struct call_request *r);
+/* An authenticated INVITE with a Replaces header (RFC 3891) from user of tenant_id: the
+ * confirmed dialog of ours it names is replaced by the new one (answered here), else 481. */
+void call_replaces_invite(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+			  const struct sip_peer *from, int64_t tenant_id, const char *user);
 /* A request inside a dialog of ours (To tag, or an ACK): true when a call took it. */
 bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 			 const struct sip_peer *from);

@@ -36,8 +36,8 @@ static int build(struct call_leg *leg, enum sip_method m, uint32_t cseq, const c
 	return sip_request_build(leg->call->ce->st, out, &spec, leg->peer.proto, branch);
 }
 
-int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
-		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg)
+int call_leg_send(struct call_leg *leg, enum sip_method m, const char *extra, const char *ctype,
+		  const char *body, sip_resp_fn *fn, void *arg, struct sip_tsx **tsxp)
 {
 	struct buf req;
 	int err;
@@ -50,7 +50,13 @@ int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 		buf_free(&req);
 		return err;
 	}
-	return sip_tsx_send_request(leg->call->ce->st, NULL, &leg->peer, &req, fn, arg);
+	return sip_tsx_send_request(leg->call->ce->st, tsxp, &leg->peer, &req, fn, arg);
+}
+
+int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
+		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg)
+{
+	return call_leg_send(leg, m, extra, ctype, body, fn, arg, NULL);
 }
 
 void call_send_bye(struct call_leg *leg)
@@ -102,7 +108,7 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 	struct buf scratch;
 	int side = leg->is_a ? 0 : 1;
 
-	if (c->state != CALL_ANSWERED || !leg->sdp) {
+	if (c->state != CALL_ANSWERED || !leg->sdp || leg->offering) { /* glare: RFC 3261 14.2 */
 		sip_tsx_reply(tsx, 491, "Request Pending", "Retry-After: 1\r\n", NULL, NULL, 0);
 		return;
 	}
@@ -127,8 +133,12 @@ static void on_reoffer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx
 	}
 	/* an UPDATE without SDP is a refresh; a re-INVITE without one asks for our offer */
 	bool sdp = req->body.len || req->method == SIP_INVITE;
-	sip_tsx_reply(tsx, 200, NULL, NULL, sdp ? "application/sdp" : NULL, sdp ? scratch.data : NULL,
-		      sdp ? scratch.len : 0);
+	struct buf hdrs;
+	buf_init(&hdrs, 0);
+	call_timer_refreshed(c, leg, req, &hdrs);
+	sip_tsx_reply(tsx, 200, NULL, hdrs.len ? hdrs.data : NULL, sdp ? "application/sdp" : NULL,
+		      sdp ? scratch.data : NULL, sdp ? scratch.len : 0);
+	buf_free(&hdrs);
 	buf_free(&scratch);
 	log_info("call", "call %s: %s re-offer from %s answered %s", c->uuid,
 		 sip_method_name(req->method), leg->is_a ? "caller" : "callee",

@@ -40,6 +40,18 @@ struct call_leg {
 	bool auth_tried;	 /* the INVITE was re-sent with credentials once */
 	bool xfer;		 /* a transfer target's leg */
 	char *sdp;		 /* owned: the SDP this leg sent us last (offer for A, answer for B) */
+	char *local_sdp;	 /* owned or NULL: the SDP we sent it last (NULL: c->a.sdp for A,
+				  * c->b_offer for B) */
+	bool offering;		 /* a re-INVITE or UPDATE of ours is pending on it */
+	bool moved;		 /* its dialog went to another call (attended transfer) */
+};
+
+/* Session timer (RFC 4028) of the caller's leg, negotiated in our 2xx to A. */
+struct call_session_timer {
+	struct timer t;	     /* our next refresh, or the deadline of A's */
+	unsigned interval_s; /* 0: no session timer */
+	bool we_refresh;     /* we are the refresher (refresher=uas in our 2xx) */
+	bool update;	     /* A allows UPDATE: refresh with it, without SDP */
 };
 
 struct call {
@@ -71,6 +83,7 @@ struct call {
 	struct call_ivr *ivr;	/* owned or NULL: the scenario the call runs (call_scenario.c) */
 	bool a_is_uac;		/* click-to-call: we sent A's INVITE (a.tsx is a client tsx,
 				 * not a ref of ours) */
+	struct call_session_timer se;
 };
 
 struct call_engine {
@@ -102,6 +115,7 @@ void call_end_now(struct call *c, const char *cause);
 void call_leg_link(struct call_engine *ce, struct call_leg *leg);
 void call_leg_unlink(struct call_engine *ce, struct call_leg *leg);
 void call_leg_free(struct call_leg *leg);
+void call_leg_clear(struct call_leg *leg); /* frees what it owns, keeps the struct */
 struct call_leg *call_leg_find(struct call_engine *ce, struct str call_id, struct str local_tag);
 
 /* The answered B leg, or NULL (not answered, or a scenario between dials). */
@@ -125,6 +139,11 @@ struct call_leg *call_leg_trunk(struct call *c, const struct call_trunk_target *
 void call_add_leg(struct call *c, struct call_leg *b);
 uint16_t call_best_failure(const struct call *c);
 const char *call_failure_disposition(uint16_t status);
+/* Our Contact line for a leg over proto: where its in-dialog requests reach us. */
+void call_contact_hdr(struct call *c, enum sip_proto proto, char *out, size_t size);
+/* The dialog of an INVITE we answer: ids, tags, target and route set (EBADMSG: no Contact). */
+int call_leg_uas_init(struct call_leg *leg, struct sip_tsx *tsx, const struct sip_msg *req,
+		      const struct sip_peer *from);
 int call_fork(struct call *c, const struct call_request *r, const struct sip_msg *req);
 void call_cancel_forks(struct call *c, int except);
 struct call_leg *call_leg_contact(struct call *c, const struct sip_contact *ct, const char *from_uri,
@@ -137,8 +156,53 @@ void call_refuse_2xx(struct call_leg *b, const struct sip_msg *resp);  /* ACK, t
 
 /* call_transfer.c: blind transfer (REFER) by the callee. */
 void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const struct sip_msg *req);
+/* NOTIFY of a REFER's progress (message/sipfrag with status); final ends the subscription. */
+void call_refer_notify(struct call_leg *leg, uint16_t status, bool final);
+
+/* call_offer.c: offers we make inside a dialog (re-INVITE, UPDATE) and their answers. */
+/* Once per offer: the final status (a 2xx is ACKed first; resp NULL on a timeout). */
+typedef void(call_offer_fn)(struct call *c, struct call_leg *leg, uint16_t status,
+			    const struct sip_msg *resp, void *arg);
+/* sdp NULL: an UPDATE without a body (a session refresh). EBUSY while one is pending. */
+int call_leg_offer(struct call_leg *leg, enum sip_method m, const char *sdp, const char *extra,
+		   call_offer_fn *fn, void *arg);
+/* What we sent the leg last: its own copy, else our answer to A or our offer to the B legs. */
+const char *call_leg_local_sdp(const struct call *c, const struct call_leg *leg);
+void call_leg_set_local_sdp(struct call_leg *leg, const char *sdp, size_t len);
+/* The other party's leg of an answered call (NULL before the answer). */
+struct call_leg *call_other_leg(struct call *c, const struct call_leg *leg);
+/* The relay side of a leg: 0 for A, 1 for B. */
+static inline int call_leg_side(const struct call_leg *leg)
+{
+	return leg->is_a ? 0 : 1;
+}
+
+/* call_timer.c: session timers (RFC 4028) on the caller's leg. */
+/* An INVITE asking for a session interval under our minimum gets 422 here: true if so. */
+bool call_timer_refuse(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req);
+/* Negotiates from A's INVITE, appends Session-Expires (and Require: timer) and Supported to
+ * the headers of our 2xx to A, and starts the timer. */
+void call_timer_answer(struct call *c, const struct sip_msg *req, struct buf *hdrs);
+/* A re-INVITE or UPDATE from leg was answered 2xx: a refresh when leg is A; the headers of
+ * that 2xx get Session-Expires. */
+void call_timer_refreshed(struct call *c, const struct call_leg *leg, const struct sip_msg *req,
+			  struct buf *hdrs);
+
+/* call_replaces.c: attended transfer (REFER with Replaces) and INVITE with Replaces. */
+struct call_replaces {
+	struct str call_id, to_tag, from_tag;
+	bool early_only;
+};
+/* A Replaces value (RFC 3891: callid;to-tag=..;from-tag=..[;early-only]): 0 or EBADMSG. */
+int call_replaces_parse(struct str value, struct call_replaces *r);
+/* The ?Replaces= of a Refer-To URI's headers, unescaped into buf: 0, ENOENT or EBADMSG. */
+int call_replaces_from_uri(struct str headers, char *buf, size_t size, struct str *value);
+void call_refer_replaces(struct call *c, struct call_leg *leg, struct sip_tsx *tsx,
+			 struct str replaces);
 
 /* call_dialog.c */
+int call_leg_send(struct call_leg *leg, enum sip_method m, const char *extra, const char *ctype,
+		  const char *body, sip_resp_fn *fn, void *arg, struct sip_tsx **tsxp);
 int call_leg_request(struct call_leg *leg, enum sip_method m, const char *extra,
 		     const char *ctype, const char *body, sip_resp_fn *fn, void *arg);
 void call_send_bye(struct call_leg *leg);
@@ -162,6 +226,9 @@ int call_sdp_rewrite(const char *in, size_t len, const char *ip, uint16_t port, 
 uint8_t call_sdp_events_pt(const char *sdp);
 /* Rewrites sdp's first audio stream to offer telephone-event with pt (0: none). */
 int call_sdp_set_events(struct buf *sdp, uint8_t pt);
+/* Our SDP again as a new offer towards another relay port: audio at ip:port, sendrecv,
+ * the version one up (the leg moves to another call's relay). */
+int call_sdp_reoffer(const char *ours, const char *ip, uint16_t port, struct buf *out);
 /* The relay's codec for side (and c->dtmf_pt[side]) from what its SDP said. */
 int call_set_codec(struct call *c, int side, const struct call_sdp_info *i);
 /* Our SDP again, as the answer to a new offer whose audio direction was offered: the

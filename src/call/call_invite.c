@@ -31,7 +31,7 @@ void call_reply_a(struct call *c, uint16_t status, const char *reason, const cha
 }
 
 /* Our Contact for a leg over proto: where its in-dialog requests reach us. */
-static void contact_hdr(struct call *c, enum sip_proto proto, char *out, size_t size)
+void call_contact_hdr(struct call *c, enum sip_proto proto, char *out, size_t size)
 {
 	char hp[SA_ADDRSTRLEN + 64] = "invalid";
 
@@ -159,14 +159,19 @@ void call_answer_a(struct call *c, const struct buf *sdp)
 {
 	const struct sip_msg *req = sip_tsx_request(c->a.tsx);
 	char contact[SA_ADDRSTRLEN + 96];
+	struct buf hdrs;
 
-	contact_hdr(c, c->a.peer.proto, contact, sizeof(contact));
+	call_contact_hdr(c, c->a.peer.proto, contact, sizeof(contact));
+	buf_init(&hdrs, 0);
+	buf_puts(&hdrs, contact);
+	call_timer_answer(c, req, &hdrs);
 	sip_response_build(&c->ok_a, req, sip_tsx_peer(c->a.tsx), 200, NULL, c->a.local_tag, NULL,
-			   contact, "application/sdp", sdp->data, sdp->len);
+			   hdrs.data, "application/sdp", sdp->data, sdp->len);
 	struct sip_peer dest;
 	sip_response_dest(req, sip_tsx_peer(c->a.tsx), &dest);
 	sip_peer_copy(&c->ok_dest, &dest); /* our own conn ref: the tsx's goes with it */
-	call_reply_a(c, 200, NULL, contact, sdp);
+	call_reply_a(c, 200, NULL, hdrs.data, sdp);
+	buf_free(&hdrs);
 	free(c->a.sdp);
 	c->a.sdp = xstrndup(sdp->data, sdp->len);
 	if (c->ok_dest.proto == SIP_PROTO_UDP) {
@@ -300,7 +305,7 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 			b_answered(c, i, resp);
 		else if (call_ivr_dialing(c))
 			call_ivr_answered(c, i, resp);
-		else if (i == c->winner && c->state == CALL_ANSWERED)
+		else if ((i == c->winner && c->state == CALL_ANSWERED) || b->moved)
 			call_ack_b(b, resp->cseq.num); /* a retransmitted 2xx: our ACK was lost */
 		else
 			call_refuse_2xx(b, resp);
@@ -374,7 +379,7 @@ int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *c
 	int err;
 
 	buf_init(&extra, 8192);
-	contact_hdr(c, b->peer.proto, contact, sizeof(contact));
+	call_contact_hdr(c, b->peer.proto, contact, sizeof(contact));
 	buf_puts(&extra, contact);
 	if (b->route)
 		buf_puts(&extra, b->route);
@@ -506,12 +511,9 @@ static void on_no_answer(void *arg)
 	call_end(c, "NO ANSWER", "no answer timeout", "system");
 }
 
-int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+int call_leg_uas_init(struct call_leg *a, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from)
 {
-	struct call_leg *a = &c->a;
-
-	a->tsx = obj_ref(tsx);
 	a->call_id = str_dup(req->call_id);
 	a->local_tag = xstrdup(sip_tsx_local_tag(tsx));
 	a->remote_tag = str_dup(req->from.tag);
@@ -521,8 +523,18 @@ int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *r
 	a->route = route_set(req, false);
 	a->local_cseq = 1;
 	sip_peer_copy(&a->peer, from);
-	call_leg_link(c->ce, a);
 	return a->remote_target ? 0 : EBADMSG;
+}
+
+int call_leg_a_init(struct call *c, struct sip_tsx *tsx, const struct sip_msg *req,
+		    const struct sip_peer *from)
+{
+	int err;
+
+	c->a.tsx = obj_ref(tsx);
+	err = call_leg_uas_init(&c->a, tsx, req, from);
+	call_leg_link(c->ce, &c->a);
+	return err;
 }
 
 void call_cdr_start(struct call *c, const struct sip_msg *req, const struct call_request *cr)
@@ -554,6 +566,8 @@ static void refuse(struct call *c, uint16_t status, const char *reason, const ch
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
 		const struct sip_peer *from, const struct call_request *r)
 {
+	if (call_timer_refuse(ce, tsx, req))
+		return;
 	struct call *c = call_new(ce);
 
 	call_cdr_start(c, req, r);

@@ -288,9 +288,13 @@ void call_start_scenario(struct call_engine *ce, struct sip_tsx *tsx, const stru
 			 const struct sip_peer *from, const struct call_request *r,
 			 const struct scenario *s, void *keep)
 {
-	struct call *c = call_new(ce);
-	struct call_ivr *v = xcalloc(1, sizeof(*v));
+	struct call *c;
+	struct call_ivr *v;
 
+	if (call_timer_refuse(ce, tsx, req))
+		return; /* a session interval under our minimum: 422 */
+	c = call_new(ce);
+	v = xcalloc(1, sizeof(*v));
 	v->c = c;
 	v->keep = keep ? obj_ref(keep) : NULL;
 	buf_init(&v->answer, 0);

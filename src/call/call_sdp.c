@@ -335,6 +335,37 @@ int call_sdp_redirect(const char *ours, enum sdp_dir offered, struct buf *out)
 	return err;
 }
 
+int call_sdp_reoffer(const char *ours, const char *ip, uint16_t port, struct buf *out)
+{
+	struct sdp_session *s = xcalloc(1, sizeof(*s));
+	const char *reason = NULL;
+	struct sdp_media *m;
+	int af = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	int err = sdp_parse(s, ours, strlen(ours), &reason);
+
+	if (!err && !(m = (struct sdp_media *)first_audio(s)))
+		err = EPROTO;
+	if (!err) {
+		m->port = port;
+		m->addr = str_c(ip);
+		m->af = af;
+		m->rtcp_port = m->rtcp_mux ? 0 : (uint16_t)(port + 1);
+		m->rtcp_addr = STR_NULL;
+		m->dir = SDP_SENDRECV;
+		s->dir = SDP_DIR_NONE;
+		s->addr = str_c(ip);
+		s->af = af;
+		s->origin_addr = str_c(ip);
+		s->origin_af = af;
+		s->sess_version++;
+		buf_reset(out);
+		err = sdp_encode(s, out);
+	}
+	sdp_free(s);
+	free(s);
+	return err;
+}
+
 /* The relay's codec for one side, from what its SDP said; the side's telephone-event too. */
 int call_set_codec(struct call *c, int side, const struct call_sdp_info *i)
 {

@@ -16,7 +16,7 @@
 #include "sip/location.h"
 
 /* NOTIFY carrying the transfer's progress as a sipfrag status line. */
-static void notify(struct call_leg *leg, uint16_t status, bool final)
+void call_refer_notify(struct call_leg *leg, uint16_t status, bool final)
 {
 	char extra[1400], frag[96];
 
@@ -39,7 +39,7 @@ static void xfer_failed(struct call *c, uint16_t status)
 	c->transferring = false;
 	log_info("call", "call %s: transfer to %s failed: %u", c->uuid, c->transfer_to, status);
 	if (c->transferor)
-		notify(c->transferor, status, true);
+		call_refer_notify(c->transferor, status, true);
 }
 
 /* The target answered: its leg becomes the call's B side, on the relay too. */
@@ -81,7 +81,7 @@ static void xfer_answered(struct call *c, struct call_leg *n, const struct sip_m
 	}
 	c->transferring = false;
 	c->transferor = NULL;
-	notify(old, 200, true);
+	call_refer_notify(old, 200, true);
 	call_send_bye(old);
 	call_leg_unlink(c->ce, old);
 	snprintf(c->cdr.callee, sizeof(c->cdr.callee), "%s", c->transfer_to);
@@ -152,11 +152,26 @@ static unsigned ring_target(struct call *c, const struct sip_aor *aor)
 	return n;
 }
 
+/* The Replaces of Refer-To's URI (attended transfer): true with it in value (unescaped in buf). */
+static bool refer_replaces(const struct sip_msg *req, char *buf, size_t size, struct str *value)
+{
+	const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_REFER_TO);
+	struct sip_nameaddr na;
+
+	return h && sip_nameaddr_parse(h->value, &na) == 0 && na.uri.headers.len &&
+	       call_replaces_from_uri(na.uri.headers, buf, size, value) == 0;
+}
+
 void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const struct sip_msg *req)
 {
-	char user[64];
+	char user[64], replaces[512];
 	const struct sip_aor *aor;
+	struct str value;
 
+	if (c->state == CALL_ANSWERED && refer_replaces(req, replaces, sizeof(replaces), &value)) {
+		call_refer_replaces(c, leg, tsx, value);
+		return;
+	}
 	if (c->state != CALL_ANSWERED || leg->is_a) {
 		/* the caller's leg is the one we answered: transferring it needs the roles swapped */
 		sip_tsx_reply(tsx, 403, leg->is_a ? "Transfer By Caller Not Supported" : NULL, NULL,
@@ -178,11 +193,11 @@ void call_refer(struct call *c, struct call_leg *leg, struct sip_tsx *tsx, const
 	snprintf(c->transfer_to, sizeof(c->transfer_to), "%s", user);
 	c->transferor = leg;
 	c->transferring = true;
-	notify(leg, 100, false);
+	call_refer_notify(leg, 100, false);
 	aor = c->ce->resolve ? c->ce->resolve(c->ce->arg, c->cdr.tenant_id, user) : NULL;
 	if (!aor || !ring_target(c, aor)) {
 		c->transferring = false;
-		notify(leg, aor ? 503 : 404, true);
+		call_refer_notify(leg, aor ? 503 : 404, true);
 		return;
 	}
 	log_info("call", "call %s: callee transfers to %s", c->uuid, user);

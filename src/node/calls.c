@@ -138,6 +138,7 @@ int node_calls_open(struct node *n)
 	struct call_cfg cc = {
 		.no_answer_s = (unsigned)s->call_no_answer,
 		.max_duration_s = (unsigned)s->call_max_duration,
+		.min_se_s = (unsigned)s->session_min_se,
 		.media_ip = s->media_ip,
 		.moh_file = moh_path(s),
 		.prompts_dir = prompts,
@@ -343,6 +344,10 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 	else
 		str_copy(req->from.display, caller_name, sizeof(caller_name));
 	struct call_party a = { t->row.id, caller->row.number, caller_name, t->row.domain };
+	if (sip_msg_hdr(req, SIP_HDR_REPLACES)) { /* a phone takes over a dialog of ours */
+		call_replaces_invite(n->calls, tsx, req, from, t->row.id, caller->row.number);
+		return;
+	}
 	if (sip_uri_unescape(req->ruri.user, callee_user, sizeof(callee_user), &len)) {
 		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
 		return;

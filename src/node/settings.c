@@ -47,6 +47,8 @@ const struct conf_def settings_table[] = {
 	{ I(call_no_answer), "60", 0, 3600, "seconds a call may ring before 480 (0 = no limit)" },
 	{ I(call_max_duration), "14400", 0, 604800,
 	  "seconds an answered call may last (0 = no limit)" },
+	{ I(session_min_se), "90", 1, 86400,
+	  "shortest session timer interval (RFC 4028 Min-SE) a caller may ask for; shorter gets 422" },
 	{ S(data_dir), "./var", 0, 0, "directory for the database, spool files and the control socket" },
 	{ S(db), NULL, 0, 0, "database URL (sqlite:PATH); default <data_dir>/zvonar.db" },
 	{ S(ctl_socket), NULL, 0, 0, "zvonarctl unix socket; default <data_dir>/zvonar.ctl" },

@@ -29,7 +29,7 @@ struct settings {
 	int prompts_quota;
 	int rtp_port_min, rtp_port_max;
 	char *rtp_bind, *media_ip;
-	int media_threads, rtp_timeout, call_no_answer, call_max_duration;
+	int media_threads, rtp_timeout, call_no_answer, call_max_duration, session_min_se;
 	char *moh_file;
 	char *data_dir;
 	char *db;

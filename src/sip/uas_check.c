@@ -1,7 +1,7 @@
 /* Request validation shared by every request a zvonar UAS answers. */
 #include "sip/uas_check.h"
 
-static const char *const supported_options[] = { "path" };
+static const char *const supported_options[] = { "path", "replaces", "timer" };
 
 bool sip_option_supported(struct str tag)
 {

@@ -12,7 +12,7 @@
 #include "sip/msg.h"
 
 #define SIP_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER"
-#define SIP_SUPPORTED "path"
+#define SIP_SUPPORTED "path, replaces, timer"
 #define SIP_ACCEPT "application/sdp"
 
 /* 0 when req may be processed, else the status to answer with; *reason gets its
