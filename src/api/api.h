@@ -18,7 +18,12 @@ struct loop;
 struct store;
 
 /* What a resource change means for the node's caches. */
-enum api_change { API_CHANGED_DIRECTORY, API_CHANGED_TRUNKS, API_CHANGED_SCENARIOS };
+enum api_change {
+	API_CHANGED_DIRECTORY,
+	API_CHANGED_TRUNKS,
+	API_CHANGED_SCENARIOS,
+	API_CHANGED_LISTS,
+};
 
 struct api_host {
 	void *arg;

@@ -34,6 +34,8 @@ static const struct perm_row perms[] = {
 	{ "webhooks",     { 0,       0,      0,          ALL,     ALL } },
 	{ "scenarios",    { L | G,   0,      L | G,      ALL,     ALL } },
 	{ "prompts",      { L | G,   0,      L | G,      ALL,     ALL } },
+	{ "lists",        { L | G,   0,      L | G,      ALL,     ALL } },
+	{ "list_entries", { L | G,   0,      L|G|C|D,    ALL,     ALL } },
 	{ "tokens",       { L|C|D,   L|C|D,  L | C | D,  L|C|D,   L | C | D } },
 	{ "events",       { L,       L,      L,          L,       L } },
 	{ "me",           { G | U,   G | U,  G | U,      G | U,   G | U } },

@@ -11,5 +11,6 @@
 #define F_END { .name = NULL }
 #define NAME_HINT "use 1-63 of A-Z a-z 0-9 - _ . +"
 #define NUMBER_HINT "digits with an optional leading +"
+#define FORWARD_HINT "an extension, a number, voicemail, or \"\" for none"
 
 #endif

@@ -125,6 +125,15 @@ int call_originate(struct call_engine *ce, const struct call_originate_req *o, c
 /* A prompt the media engine finished playing. */
 void call_media_played(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 
+/* An INVITE refused by policy (a black or white list): status to the caller and a CDR
+ * (BUSY for 486, else FAILED) with cause. */
+void call_reject(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+		 const struct sip_peer *from, const struct call_request *r, uint16_t status,
+		 const char *cause);
+/* Scenarios' list conditions: whether number is on the tenant's list called name. */
+typedef bool(call_list_fn)(void *arg, int64_t tenant_id, const char *list, const char *number);
+void call_engine_set_lists(struct call_engine *ce, call_list_fn *fn);
+
 size_t call_count(const struct call_engine *ce);
 
 /* A live call as the API shows it (call_info.c). Strings borrowed for the callback. */

@@ -259,7 +259,9 @@ static void b_provisional(struct call *c, const struct call_leg *b, const struct
 {
 	struct buf sdp;
 
-	if (resp->status == 100 || c->state != CALL_RINGING)
+	/* a scenario's dial rings the caller itself (180) and keeps the caller's codec fixed:
+	 * the callee's early media is not passed */
+	if (resp->status == 100 || c->state != CALL_RINGING || c->ivr)
 		return;
 	if (resp->status == 183 && resp->body.len && !c->early) {
 		buf_init(&sdp, 0);
@@ -295,16 +297,16 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	if (tsx == b->tsx)
 		b->tsx = NULL; /* final: nothing left to cancel on it */
 	if (resp && (status == 401 || status == 407) && b->auth_user && !b->auth_tried &&
-	    c->state == CALL_RINGING && !b->cancelled) {
+	    (c->state == CALL_RINGING || call_ivr_dialing(c)) && !b->cancelled) {
 		b->auth_tried = true;
 		if (call_send_invite(c, b, resp, on_b_response) == 0)
 			return;
 	}
 	if (resp && status < 300) {
-		if (c->state == CALL_RINGING)
-			b_answered(c, i, resp);
-		else if (call_ivr_dialing(c))
+		if (call_ivr_dialing(c))
 			call_ivr_answered(c, i, resp);
+		else if (c->state == CALL_RINGING && !c->ivr)
+			b_answered(c, i, resp);
 		else if ((i == c->winner && c->state == CALL_ANSWERED) || b->moved)
 			call_ack_b(b, resp->cseq.num); /* a retransmitted 2xx: our ACK was lost */
 		else
@@ -318,10 +320,10 @@ static void on_b_response(struct sip_tsx *tsx, const struct sip_msg *resp, uint1
 	for (unsigned k = 0; k < c->nb; k++)
 		if (!c->b[k]->failed)
 			return;
-	if (c->state == CALL_RINGING)
-		all_failed(c);
-	else if (call_ivr_dialing(c))
+	if (call_ivr_dialing(c))
 		call_ivr_dial_failed(c);
+	else if (c->state == CALL_RINGING && !c->ivr)
+		all_failed(c);
 }
 
 static void on_b_end(void *arg)
@@ -561,6 +563,18 @@ static void refuse(struct call *c, uint16_t status, const char *reason, const ch
 	snprintf(cause, sizeof(cause), "%u %s", status, reason);
 	call_reply_a(c, status, reason, NULL, NULL);
 	call_end(c, disp, cause, "system");
+}
+
+void call_reject(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+		 const struct sip_peer *from, const struct call_request *r, uint16_t status,
+		 const char *cause)
+{
+	struct call *c = call_new(ce);
+
+	call_cdr_start(c, req, r);
+	call_leg_a_init(c, tsx, req, from);
+	call_reply_a(c, status, NULL, NULL, NULL);
+	call_end(c, status == 486 ? "BUSY" : "FAILED", cause, "system");
 }
 
 void call_start(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,

@@ -207,6 +207,14 @@ static void host_hangup(void *host, const char *cause)
 	call_end(c, call_failure_disposition(status), text, "system");
 }
 
+static bool host_list_contains(void *host, const char *list, const char *number)
+{
+	struct call_ivr *v = host_ivr(host);
+	struct call_engine *ce = v->c->ce;
+
+	return ce->lists && ce->lists(ce->arg, v->c->cdr.tenant_id, list, number);
+}
+
 static int64_t host_now(void *host)
 {
 	return (int64_t)time(NULL);
@@ -225,6 +233,7 @@ static const struct scenario_host_ops ivr_ops = {
 	.transfer = call_ivr_transfer,
 	.hangup = host_hangup,
 	.now = host_now,
+	.list_contains = host_list_contains,
 	.trace = host_trace,
 };
 
@@ -375,4 +384,9 @@ void call_ivr_init(struct call_engine *ce)
 void call_engine_set_router(struct call_engine *ce, call_route_fn *fn)
 {
 	ce->route = fn;
+}
+
+void call_engine_set_lists(struct call_engine *ce, call_list_fn *fn)
+{
+	ce->lists = fn;
 }

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/lists.h"
 #include "node/scenarios.h"
 #include "node/trunks.h"
 #include "sip/location.h"
@@ -25,15 +26,14 @@ static void host_changed(void *arg, enum api_change what, int64_t tenant_id)
 
 	if (n->api_detached)
 		return;
-	rc = what == API_CHANGED_DIRECTORY ? directory_load(n->dir, n->store)
+	static const char *const names[] = { "directory", "trunks", "scenarios", "lists" };
+
+	rc = what == API_CHANGED_DIRECTORY   ? directory_load(n->dir, n->store)
 	     : what == API_CHANGED_SCENARIOS ? node_scenarios_load(n)
+	     : what == API_CHANGED_LISTS     ? node_lists_load(n)
 					     : node_trunks_load(n);
 	if (rc)
-		log_error("api", "refreshing the %s after a change: %s",
-			  what == API_CHANGED_DIRECTORY	  ? "directory"
-			  : what == API_CHANGED_SCENARIOS ? "scenarios"
-							  : "trunks",
-			  strerror(rc));
+		log_error("api", "refreshing the %s after a change: %s", names[what], strerror(rc));
 }
 
 struct ext_job {

@@ -16,6 +16,7 @@
 #include "media/media.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/lists.h"
 #include "node/scenarios.h"
 #include "node/trunks.h"
 #include "sip/stack.h"
@@ -114,6 +115,11 @@ static const struct sip_aor *resolve_extension(void *arg, int64_t tenant_id, con
 static int route_number(void *arg, int64_t tenant_id, const char *caller, const char *number,
 			struct call_trunk_target *t, char *buf, size_t size);
 
+static bool list_contains(void *arg, int64_t tenant_id, const char *list, const char *number)
+{
+	return node_list_contains(arg, tenant_id, list, number);
+}
+
 /* The setting, else the installed file, else the source tree's (a node run from it). */
 static const char *moh_path(const struct settings *s)
 {
@@ -162,6 +168,7 @@ int node_calls_open(struct node *n)
 	call_engine_new(&n->calls, n->stack, n->media, &cc, on_journal, on_cdr, n);
 	call_engine_set_resolver(n->calls, resolve_extension);
 	call_engine_set_router(n->calls, route_number);
+	call_engine_set_lists(n->calls, list_contains);
 	timer_init(&n->heartbeat);
 	loop_timer_start(n->loop, &n->heartbeat, HEARTBEAT_MS, on_heartbeat, n);
 	return 0;
@@ -276,6 +283,29 @@ static void inbound_caller(const struct sip_msg *req, char *num, size_t size, ch
 	str_copy(req->from.display, name, name_size);
 }
 
+/* A caller the tenant's black or white lists keep out: refused, with a CDR. */
+static bool inbound_refused(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+			    const struct sip_peer *from, const struct node_trunk *trunk,
+			    const struct dir_tenant *t, const struct store_number_row *num)
+{
+	char caller_num[64], caller_name[128] = "", cause[128];
+	const struct node_list *l;
+
+	inbound_caller(req, caller_num, sizeof(caller_num), caller_name, sizeof(caller_name));
+	if (!(l = node_lists_refusing(n, t->row.id, num->id, caller_num)))
+		return false;
+	snprintf(cause, sizeof(cause), "%s by list %s", l->mode == NODE_LIST_ALLOW ? "not allowed"
+										: "blocked",
+		 l->name);
+	log_info("call", "inbound call from %s to %s: %s", caller_num, num->number, cause);
+	struct call_party a = { t->row.id, caller_num, caller_name, t->row.domain };
+	struct call_party b = { t->row.id, num->number, "", t->row.domain };
+	struct call_request r = { .caller = &a, .callee = &b, .direction = "inbound",
+				  .trunk_name = trunk->row.name };
+	call_reject(n->calls, tsx, req, from, &r, l->reject ? 603 : 486, cause);
+	return true;
+}
+
 /* A DID that runs a scenario itself (whatever its extension). */
 static bool inbound_scenario(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
 			     const struct sip_peer *from, const struct node_trunk *trunk,
@@ -312,6 +342,8 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 	t = num ? directory_tenant_by_id(n->dir, num->tenant_id) : NULL;
 	if (t)
 		callee = directory_user(n->dir, t->row.id, str_c(num->extension));
+	if (t && inbound_refused(n, tsx, req, from, trunk, t, num))
+		return;
 	if (t && num->scenario_id && inbound_scenario(n, tsx, req, from, trunk, t, num))
 		return;
 	if (!callee) {
@@ -327,6 +359,8 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
 	};
 	if (callee->row.scenario_id && call_scenario(n, tsx, req, from, &r, callee->row.scenario_id))
+		return;
+	if (node_forwarding_set(callee) && node_call_forwarded(n, tsx, req, from, &r, callee))
 		return;
 	call_start(n->calls, tsx, req, from, &r);
 }
@@ -368,6 +402,8 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
 	};
 	if (callee->row.scenario_id && call_scenario(n, tsx, req, from, &r, callee->row.scenario_id))
+		return;
+	if (node_forwarding_set(callee) && node_call_forwarded(n, tsx, req, from, &r, callee))
 		return;
 	call_start(n->calls, tsx, req, from, &r);
 }

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "node/directory.h"
 #include "node/node.h"
+#include "node/lists.h"
 #include "node/scenarios.h"
 #include "api/api.h"
 #include "node/trunks.h"
@@ -176,6 +177,8 @@ static int open_sip(struct node *n)
 	node_regstore_restore(n);
 	if ((err = node_scenarios_load(n)))
 		log_error("scenario", "loading scenarios: %s", strerror(err));
+	if ((err = node_lists_load(n)))
+		log_error("node", "loading number lists: %s", strerror(err));
 	if ((err = node_calls_open(n)))
 		return err;
 	if ((err = node_listen(n)))
@@ -260,6 +263,8 @@ int node_reload(struct node *n, char *err, size_t errlen)
 		log_error("trunk", "reloading trunks: %s", strerror(rcode));
 	if ((rcode = node_scenarios_load(n)))
 		log_error("scenario", "reloading scenarios: %s", strerror(rcode));
+	if ((rcode = node_lists_load(n)))
+		log_error("node", "reloading number lists: %s", strerror(rcode));
 	rcode = 0;
 	log_level_parse(s.log_level, &lvl);
 	log_set_level(lvl);
@@ -281,6 +286,7 @@ void node_close(struct node *n)
 	timer_cancel(&n->stop_poll);
 	node_calls_close(n); /* BYEs and CDRs of calls still up */
 	node_scenarios_close(n);
+	node_lists_close(n);
 	node_trunks_close(n); /* un-REGISTERs */
 	sip_stack_destroy(n->stack);
 	/* Contacts hold connection refs: they go before the transport that owns the sockets. */

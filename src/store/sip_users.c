@@ -8,15 +8,23 @@
 
 #define SIP_USER_COLS                                                                              \
 	"id, tenant_id, number, realm, ha1_md5, ha1_sha256, display_name, enabled, max_contacts, " \
-	"created_at, caller_id, scenario_id"
+	"created_at, caller_id, scenario_id, dnd, forward_always, forward_busy, "                   \
+	"forward_no_answer, forward_no_answer_s, forward_unavailable"
 
 static int sip_user_from_row(const struct db_row *row, struct store_sip_user_row *u)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 12)
+	if (row->ncols != 18)
 		return EPROTO;
 	u->scenario_id = c[11].type == DB_NULL ? 0 : c[11].i;
+	u->dnd = c[12].i != 0;
+	u->forward_no_answer_s = (int)c[16].i;
+	if (db_value_copy(&c[13], u->forward_always, sizeof(u->forward_always)) ||
+	    db_value_copy(&c[14], u->forward_busy, sizeof(u->forward_busy)) ||
+	    db_value_copy(&c[15], u->forward_no_answer, sizeof(u->forward_no_answer)) ||
+	    db_value_copy(&c[17], u->forward_unavailable, sizeof(u->forward_unavailable)))
+		return EOVERFLOW;
 	u->id = c[0].i;
 	u->tenant_id = c[1].i;
 	u->enabled = c[7].i != 0;

@@ -20,6 +20,11 @@ struct store_sip_user_row {
 	int64_t created_at; /* Unix s; set by add */
 	char caller_id[64]; /* presented on calls out through a trunk; "" = route's or trunk's */
 	int64_t scenario_id; /* read only (set by store_sip_user_set_scenario): 0 = none */
+	/* call forwarding (read only here; written through the API): an extension, a number,
+	 * "voicemail" or "" for none */
+	bool dnd;
+	char forward_always[64], forward_busy[64], forward_no_answer[64], forward_unavailable[64];
+	int forward_no_answer_s;
 };
 
 typedef int(store_sip_user_fn)(const struct store_sip_user_row *row, void *arg); /* non-zero stops */
