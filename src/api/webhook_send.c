@@ -16,6 +16,7 @@
 
 #include "api/api_int.h"
 #include "api/webhooks.h"
+#include "net/addr.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/mem.h"
@@ -222,36 +223,13 @@ static int on_timer(CURLM *m, long ms, void *userp)
 
 /* ---- sending ---- */
 
-/* Loopback, private (RFC 1918, ULA), link-local (cloud metadata), CGNAT, unspecified. */
-static bool private_addr(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET) {
-		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
-		return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
-		       (a >> 20) == (172 << 4 | 1) || (a >> 16) == (192 << 8 | 168) ||
-		       (a >> 16) == (169 << 8 | 254) || (a >> 22) == (100 << 2 | 1);
-	}
-	if (sa->sa_family == AF_INET6) {
-		const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-		const struct in6_addr *in = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(in)) {
-			struct sockaddr_in v4 = { .sin_family = AF_INET };
-			memcpy(&v4.sin_addr, b + 12, 4);
-			return private_addr((const struct sockaddr *)&v4);
-		}
-		return IN6_IS_ADDR_LOOPBACK(in) || IN6_IS_ADDR_UNSPECIFIED(in) ||
-		       IN6_IS_ADDR_LINKLOCAL(in) || (b[0] & 0xfe) == 0xfc;
-	}
-	return true;
-}
-
 /* Checked at connect time, after DNS: a webhook cannot be pointed at the node itself or
  * the private network (SSRF), not even through a name that resolves there later. */
 static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct delivery *d = arg;
 
-	if (!d->w->api->cfg.webhook_private_ok && private_addr(&a->addr)) {
+	if (!d->w->api->cfg.webhook_private_ok && sockaddr_is_private(&a->addr)) {
 		snprintf(d->private_err, sizeof(d->private_err),
 			 "the URL resolves to a private or loopback address "
 			 "(webhook_private_targets is off)");

@@ -15,6 +15,7 @@
 #include "core/obj.h"
 #include "core/rand.h"
 #include "core/time.h"
+#include "core/workers.h"
 #include "media/media.h"
 
 static uint32_t dialog_hash(struct str call_id, struct str tag)
@@ -43,6 +44,9 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	call_hold_load(ce, cfg->moh_file);
 	ce->cfg.prompts_dir = cfg->prompts_dir ? xstrdup(cfg->prompts_dir) : NULL;
 	ce->cfg.sounds_dir = cfg->sounds_dir ? xstrdup(cfg->sounds_dir) : NULL;
+	ce->cfg.tts_dir = cfg->tts_dir ? xstrdup(cfg->tts_dir) : NULL;
+	if (workers_new(&ce->workers, sip_stack_loop(st), 2))
+		ce->workers = NULL; /* webhooks and say then take their failure paths */
 	call_ivr_init(ce);
 	ce->journal = journal;
 	ce->cdr = cdr;
@@ -295,12 +299,14 @@ void call_engine_destroy(struct call_engine *ce)
 	if (!ce)
 		return;
 	call_hangup_all(ce, "node stopped");
+	workers_destroy(ce->workers); /* late results find their calls ended and are dropped */
 	hmap_free(&ce->dialogs);
 	hmap_free(&ce->relays);
 	media_sound_unref(ce->moh);
 	call_ivr_fini(ce);
 	free((char *)ce->cfg.prompts_dir);
 	free((char *)ce->cfg.sounds_dir);
+	free((char *)ce->cfg.tts_dir);
 	free(ce->media_ip);
 	free(ce);
 }

@@ -31,6 +31,8 @@ struct call_cfg {
 	/* Prompts of scenarios: <prompts_dir>/<tenant id>/<name>.wav first (a tenant's own),
 	 * then <sounds_dir>/<name>.wav (the shipped ones). NULL: none of that kind. */
 	const char *prompts_dir, *sounds_dir;
+	const char *tts_dir;	 /* scenarios' `say`: the TTS cache directory; NULL: no say */
+	bool http_private_ok;	 /* scenarios' webhooks may reach loopback/private addresses */
 };
 
 /* Who is calling whom, as the node resolved it. */

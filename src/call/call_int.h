@@ -103,6 +103,7 @@ struct call_engine {
 	struct media_sound *ringback;	/* ref: what a scenario's caller hears while it dials */
 	call_route_fn *route;		/* external numbers a scenario dials, or NULL */
 	call_list_fn *lists;		/* scenarios' list conditions, or NULL */
+	struct workers *workers;	/* owned: scenarios' webhooks and speech */
 	struct hmap prompts;		/* struct call_prompt by path (call_prompt.c) */
 	struct hmap rotation;		/* round-robin positions by group (call_scenario.c) */
 };

@@ -5,7 +5,7 @@
 #include "call/call_int.h"
 #include "scenario/scenario.h"
 
-enum ivr_wait { IVR_NONE, IVR_PLAY, IVR_COLLECT, IVR_DIAL };
+enum ivr_wait { IVR_NONE, IVR_PLAY, IVR_COLLECT, IVR_DIAL, IVR_HTTP, IVR_SAY };
 
 struct call_ivr {
 	struct call *c;		     /* borrowed back-pointer */
@@ -14,6 +14,7 @@ struct call_ivr {
 	struct buf answer;	     /* our SDP answer to the caller, sent when first needed */
 	enum ivr_wait wait;
 	unsigned play_id;	     /* the prompt playing to the caller, 0: none */
+	unsigned work_seq;	     /* the webhook or speech request waited for (call_scenario_work.c) */
 	/* collect */
 	int min, max, timeout_s;
 	char term;
@@ -45,6 +46,10 @@ void call_ivr_stop_prompt(struct call_ivr *v);
 int call_ivr_dial(void *host, const struct scenario_dial *d);
 int call_ivr_transfer(void *host, const char *target);
 void call_ivr_dial_clear(struct call_ivr *v);
+
+/* call_scenario_work.c: the host's http_request and say operations (worker threads). */
+int call_ivr_http(void *host, const struct scenario_http *r);
+int call_ivr_say(void *host, const char *text);
 
 /* call_originate.c */
 void call_originate_dial_failed(struct call *c, uint16_t status);

@@ -229,7 +229,9 @@ static void host_trace(void *host, const char *step, const char *type, const cha
 static const struct scenario_host_ops ivr_ops = {
 	.play = host_play,
 	.collect = host_collect,
+	.say = call_ivr_say,
 	.dial = call_ivr_dial,
+	.http_request = call_ivr_http,
 	.transfer = call_ivr_transfer,
 	.hangup = host_hangup,
 	.now = host_now,

@@ -177,3 +177,26 @@ char *sa_str(const struct sa *sa, char *out, size_t size)
 		out[0] = '\0';
 	return out;
 }
+
+/* Loopback, private (RFC 1918, ULA), link-local (cloud metadata), CGNAT, unspecified. */
+bool sockaddr_is_private(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
+		       (a >> 20) == (172 << 4 | 1) || (a >> 16) == (192 << 8 | 168) ||
+		       (a >> 16) == (169 << 8 | 254) || (a >> 22) == (100 << 2 | 1);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		const struct in6_addr *in = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(in)) {
+			struct sockaddr_in v4 = { .sin_family = AF_INET };
+			memcpy(&v4.sin_addr, b + 12, 4);
+			return sockaddr_is_private((const struct sockaddr *)&v4);
+		}
+		return IN6_IS_ADDR_LOOPBACK(in) || IN6_IS_ADDR_UNSPECIFIED(in) ||
+		       IN6_IS_ADDR_LINKLOCAL(in) || (b[0] & 0xfe) == 0xfc;
+	}
+	return true;
+}

@@ -37,5 +37,9 @@ uint32_t sa_hash_addr(const struct sa *sa);
 /* Host only ("1.2.3.4", "::1") / host:port ("1.2.3.4:5060", "[::1]:5060") into out */
 char *sa_host_str(const struct sa *sa, char *out, size_t size);
 char *sa_str(const struct sa *sa, char *out, size_t size);
+/* Loopback, private (RFC 1918, ULA), link-local (cloud metadata), CGNAT, unspecified, or not
+ * IP: where requests a tenant configures (webhooks) must not go unless allowed (SSRF). */
+struct sockaddr;
+bool sockaddr_is_private(const struct sockaddr *sa);
 
 #endif

@@ -134,6 +134,8 @@ int node_calls_open(struct node *n)
 	char prompts[4096];
 
 	snprintf(prompts, sizeof(prompts), "%s/prompts", s->data_dir);
+	char tts[4096];
+	snprintf(tts, sizeof(tts), "%s/tts", s->data_dir);
 	struct media_cfg mc = {
 		.bind_ip = s->rtp_bind,
 		.port_min = (uint16_t)s->rtp_port_min,
@@ -148,6 +150,8 @@ int node_calls_open(struct node *n)
 		.media_ip = s->media_ip,
 		.moh_file = moh_path(s),
 		.prompts_dir = prompts,
+		.tts_dir = tts,
+		.http_private_ok = s->webhook_private_targets,
 		.sounds_dir = access(NODE_PROMPTS_INSTALLED, R_OK) == 0 ? NODE_PROMPTS_INSTALLED
 									 : NODE_PROMPTS_SOURCE,
 	};

@@ -4,7 +4,11 @@ scenario, points extension 500 at it, and uploads the tenant's prompts (tones, o
 a stereo 44.1 kHz file the server converts); checks the prompt API's answers to bad uploads,
 the listing, a download, a delete and the read-only role.
 
-api_setup_scenario.py API_BASE OWNER_PASSWORD DATA_DIR"""
+Also saves two CRM scenarios for extensions 501 and 502 (webhook steps against
+crm_stub.py on CRM_PORT: the answer's branch and variables, then `say`; a CRM too slow for
+the step's timeout takes the error branch).
+
+api_setup_scenario.py API_BASE OWNER_PASSWORD DATA_DIR CRM_PORT"""
 import io
 import math
 import os
@@ -32,6 +36,33 @@ SCENARIO = {
         "end": {"type": "hangup"},
     },
 }
+
+
+def crm_scenario(name, path, port):
+    return {
+        "name": name,
+        "start": "lookup",
+        "steps": {
+            "lookup": {"type": "webhook", "method": "POST", "timeout": 1,
+                       "url": "http://127.0.0.1:%d%s" % (port, path),
+                       "body": {"caller": "${caller}", "call": "${call_id}"},
+                       "next": {"ok": "bye", "error": "welcome", "vip": "greet"}},
+            "greet": {"type": "say", "text": "Hello ${webhook.name}, thank you for calling.",
+                      "next": "bye"},
+            "welcome": {"type": "play", "prompt": "welcome", "next": "end"},
+            "bye": {"type": "play", "prompt": "bye", "next": "end"},
+            "end": {"type": "hangup"},
+        },
+    }
+
+
+def point(api, token, ext, sid):
+    st, exts, _ = api.call("GET", "/api/v1/extensions?number=%s" % ext, token=token)
+    st, body, _ = api.call("PATCH", "/api/v1/extensions/%d" % exts["items"][0]["id"], token=token,
+                           body={"scenario_id": sid})
+    check(st == 200 and body.get("scenario_id") == sid, "extension %s runs scenario %s: %s"
+          % (ext, sid, st))
+
 
 # name: (Hz, seconds)
 PROMPTS = {"welcome": (500, 1.0), "menu": (700, 3.0), "bye": (900, 1.0)}
@@ -97,6 +128,12 @@ def main():
                            body={"scenario_id": sid})
     check(st == 200 and body.get("scenario_id") == sid, "extension 500 runs it: %s %s" % (st, body))
     prompts(api, token, tenant, sys.argv[3])
+    port = int(sys.argv[4])
+    for ext, name, path in (("501", "crm", "/lookup"), ("502", "crm-slow", "/slow")):
+        st, body, _ = api.call("POST", "/api/v1/scenarios", token=token,
+                               body=crm_scenario(name, path, port))
+        check(st == 201, "scenario %s saved: %s %s" % (name, st, body))
+        point(api, token, ext, body["id"])
     print("tenant %s scenario %s" % (tenant, sid))
     return 1 if api_client.FAILS else 0
 

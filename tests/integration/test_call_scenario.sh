@@ -5,18 +5,22 @@
 # menu (barge-in), hears ringback and is bridged to extension 201 (a Python callee in
 # PCMU: the relay transcodes), which hears the caller's tone. Without a key the menu times
 # out three times and the caller hears the goodbye prompt before the node hangs up. Dialing an
-# extension that is not registered takes the failed branch. CDRs record each call.
+# extension that is not registered takes the failed branch. A CRM (crm_stub.py) answers a
+# webhook step: the caller is greeted by the CRM's name through a `say` step (espeak-ng),
+# and a CRM slower than the step's timeout takes the error branch. CDRs record each call.
 . "$(dirname "$0")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 zv_start -o demo=yes -o rtp_port_min=34000 -o rtp_port_max=34999 -o media_threads=1 \
-	-o reg_keepalive=0 || zv_done
+	-o reg_keepalive=0 -o webhook_private_targets=yes || zv_done
 API=http://127.0.0.1:$ZV_HTTP
 OWNER_PW=$(grep -o 'login owner@demo  password [^ ]*' "$ZV_LOG" | awk '{print $4}')
 [ -n "$OWNER_PW" ] || { zv_fail "the demo owner's password is printed on the first start"; zv_done; }
-for e in 200 201 202 500; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
-
-python3 "$HERE/api_setup_scenario.py" "$API" "$OWNER_PW" "$ZV_DIR" >"$ZV_DIR/setup.out" 2>&1
+for e in 200 201 202 500 501 502; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
+CRM=$(zv_free_port)
+python3 "$HERE/crm_stub.py" "$CRM" "$ZV_DIR/crm.jsonl" &
+CRM_PID=$!
+python3 "$HERE/api_setup_scenario.py" "$API" "$OWNER_PW" "$ZV_DIR" "$CRM" >"$ZV_DIR/setup.out" 2>&1
 zv_assert_eq 0 "$?" "scenario saved and extension 500 pointed at it through the API"
 sed 's/^/    | /' "$ZV_DIR/setup.out"
 
@@ -29,12 +33,12 @@ M1=$(zv_free_media_port)
 	>>"$ZV_DIR/sipp-reg.out" 2>&1)
 zv_assert_eq 0 "$?" "201 registers from the callee's port"
 
-caller() # NAME DURATION [--digit T:D]...
+caller() # NAME DURATION [--digit T:D]... (TO=500 by default)
 {
 	local name=$1 dur=$2
 	shift 2
 	python3 "$HERE/rtp_uac.py" --server "127.0.0.1:$ZV_PORT" --user 200 --password pw-200-secret \
-		--to 500 --sip-port "$UAC_SIP" --media-port "$UAC_RTP" --tone 1000 --duration "$dur" \
+		--to "${TO:-500}" --sip-port "$UAC_SIP" --media-port "$UAC_RTP" --tone 1000 --duration "$dur" \
 		--out "$ZV_DIR/uac-$name.json" "$@" >"$ZV_DIR/uac-$name.out" 2>&1
 }
 heard() { python3 "$ZV_ROOT/tests/audio/tone_seq.py" "$ZV_DIR/uac-$1.json" 425 500 700 900; }
@@ -68,8 +72,41 @@ caller failed 12 --digit 1.5:2
 zv_assert_match '^500 700 900$' "$(heard failed)" "an unregistered extension takes the failed branch"
 zv_assert_eq True "$(field failed bye_from_peer)" "and the node hangs up"
 
-for i in $(seq 30); do [ "$(zv_ctl show cdrs demo 5 | grep -c ANSWERED)" -ge 3 ] && break; sleep 0.2; done
-cdrs=$(zv_ctl show cdrs demo 5)
+# ---- 4: a CRM webhook names the caller a VIP: the scenario greets them by the CRM's name
+TO=501 caller crm 15
+zv_assert_eq True "$(field crm bye_from_peer)" "the CRM scenario ends the call itself"
+zv_assert_match '"path": "/lookup", "body": "\{\\"call\\":\\"[0-9a-f-]{36}\\",\\"caller\\":\\"200\\"\}", "type": "application/json"' \
+	"$(cat "$ZV_DIR/crm.jsonl")" "the CRM got the caller and the call's id as JSON"
+zv_assert_match "lookup \(webhook\) webhook.name = 'Ivan'" "$(grep scenario "$ZV_LOG")" \
+	"its answer set webhook.name"
+zv_assert_match "greet \(say\) say 'Hello Ivan, thank you for calling.'" "$(grep scenario "$ZV_LOG")" \
+	"and took the vip branch to a say step with it"
+speech=$(python3 - "$ZV_DIR/uac-crm.json" <<'PY'
+import json, math, os, sys
+sys.path.insert(0, "tests/integration")
+import alaw
+seen = json.load(open(sys.argv[1]))
+pcm = []
+for _, p in seen["audio"]:
+    pcm += alaw.decode(bytes.fromhex(p))
+loud = sum(1 for i in range(0, len(pcm) - 800, 800)
+           if math.sqrt(sum(x * x for x in pcm[i:i + 800]) / 800) > 300)
+print(loud)
+PY
+)
+[ "${speech:-0}" -ge 15 ] && zv_ok "the caller heard the synthesised greeting (${speech} loud 100 ms windows)" ||
+	zv_fail "the caller heard ${speech:-0} loud 100 ms windows, not a greeting"
+zv_assert_match '900$' "$(heard crm)" "then the goodbye prompt"
+
+# ---- 5: a CRM slower than the step's 1 s timeout: the error branch
+TO=502 caller slow 10
+zv_assert_match '^500$' "$(heard slow)" "a CRM that does not answer in time takes the error branch"
+zv_assert_match "lookup \(webhook\) request failed or timed out" "$(grep scenario "$ZV_LOG")" \
+	"and the trace says why"
+kill "$CRM_PID" 2>/dev/null
+
+for i in $(seq 30); do [ "$(zv_ctl show cdrs demo 5 | grep -c ANSWERED)" -ge 5 ] && break; sleep 0.2; done
+cdrs=$(zv_ctl show cdrs demo 8)
 zv_assert_match ' 200 +-> 500 +ANSWERED .*PCMA/8000>PCMU/8000' "$cdrs" \
 	"the bridged call's CDR: answered, both codecs"
 zv_assert_eq 3 "$(echo "$cdrs" | grep -c ' 200 *-> 500 *ANSWERED')" "one CDR per call, each answered"
