@@ -124,6 +124,16 @@ struct call_originate_req {
 int call_originate(struct call_engine *ce, const struct call_originate_req *o, char *uuid,
 		   size_t size);
 
+/*
+ * Call pickup: the INVITE of extension picker answers a call ringing target (an extension of
+ * the same tenant; NULL: the oldest call ringing any other extension of it). Its forks are
+ * cancelled and the picker takes their place. 0, or ENOENT when nothing rings (the tsx is
+ * then not answered).
+ */
+int call_pickup(struct call_engine *ce, struct sip_tsx *tsx, const struct sip_msg *req,
+		const struct sip_peer *from, int64_t tenant_id, const char *picker,
+		const char *target);
+
 /* A prompt the media engine finished playing. */
 void call_media_played(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 

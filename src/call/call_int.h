@@ -261,6 +261,15 @@ bool call_dtmf_info(struct call *c, const struct call_leg *leg, const struct sip
  * telephone-event if it offered it (we convert for it when B has none). */
 int call_dtmf_pass_codecs(struct call *c, const struct call_sdp_info *b, struct buf *sdp_a);
 
+/* call_replaces.c, shared with call_pickup.c: a new party's offer on side of the relay. */
+/* Our answer to its offer (its first codec the relay converts) and what the offer says of
+ * its media (peer); 0 or an SDP errno. */
+int call_answer_offer(struct call *c, int side, const struct sip_msg *req, struct buf *answer,
+		      struct call_sdp_info *codec, struct call_sdp_info *peer);
+/* The relay's side now goes to that party: its RTP address, source and codec. */
+void call_repoint(struct call *c, int side, const struct call_sdp_info *peer,
+		  const struct call_sdp_info *codec, const struct sa *source);
+
 /* call_scenario.c: a call answered by the node that runs a scenario (IVR). */
 bool call_ivr_dialing(const struct call *c); /* its dial step has forks ringing */
 void call_ivr_answered(struct call *c, int i, const struct sip_msg *resp);

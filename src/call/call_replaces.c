@@ -138,7 +138,7 @@ static void set_party(struct call *c, int side, const char *name)
 }
 
 /* The relay's side of c now goes to a new party: its RTP address (peer), its codec. */
-static void repoint(struct call *c, int side, const struct call_sdp_info *peer,
+void call_repoint(struct call *c, int side, const struct call_sdp_info *peer,
 		    const struct call_sdp_info *codec, const struct sa *source)
 {
 	int err;
@@ -177,7 +177,7 @@ static void join_done(struct join *j, struct call_leg *x2, const struct sip_msg 
 		call_end_now(c2, "attended transfer failed");
 		return;
 	}
-	repoint(c, side, &info, &info, &x2->peer.addr);
+	call_repoint(c, side, &info, &info, &x2->peer.addr);
 	call_refer_notify(j->l1, 200, true);
 	call_send_bye(j->l1);
 	call_send_bye(j->l2);
@@ -287,7 +287,7 @@ void call_refer_replaces(struct call *c, struct call_leg *l1, struct sip_tsx *ts
 
 /* Our answer to the replacing party's offer (its first codec the relay converts), and what
  * its offer says about its media. */
-static int answer_offer(struct call *c, int side, const struct sip_msg *req, struct buf *answer,
+int call_answer_offer(struct call *c, int side, const struct sip_msg *req, struct buf *answer,
 			struct call_sdp_info *codec, struct call_sdp_info *peer)
 {
 	struct call_sdp_info none = {.clock = 1, .name = "-"}; /* matches nothing: we answer */
@@ -319,7 +319,7 @@ static uint16_t replace_leg(struct call *c, struct call_leg *old, struct sip_tsx
 	if (!req->body.len)
 		return 488;
 	buf_init(&answer, 0);
-	if (answer_offer(c, side, req, &answer, &codec, &peer)) {
+	if (call_answer_offer(c, side, req, &answer, &codec, &peer)) {
 		buf_free(&answer);
 		return 488;
 	}
@@ -336,7 +336,7 @@ static uint16_t replace_leg(struct call *c, struct call_leg *old, struct sip_tsx
 	call_contact_hdr(c, from->proto, contact, sizeof(contact));
 	sip_tsx_reply(tsx, 200, NULL, contact, "application/sdp", answer.data, answer.len);
 	buf_free(&answer);
-	repoint(c, side, &peer, &codec, &from->addr);
+	call_repoint(c, side, &peer, &codec, &from->addr);
 	call_send_bye(old);
 	take_slot(c, old, n);
 	set_party(c, side, user);

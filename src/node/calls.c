@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "call/call.h"
@@ -369,6 +370,25 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 	call_start(n->calls, tsx, req, from, &r);
 }
 
+/* *8: pick up a call ringing in the tenant; **NUMBER: the one ringing that extension. True
+ * when the dialed code was a pickup (answered either way). */
+static bool node_call_pickup(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
+			     const struct sip_peer *from, const struct dir_tenant *t,
+			     const struct dir_user *picker, const char *code)
+{
+	const char *target = NULL;
+
+	if (!strcmp(code, "*8"))
+		target = NULL;
+	else if (code[1] == '*' && code[2] && directory_user(n->dir, t->row.id, str_c(code + 2)))
+		target = code + 2;
+	else
+		return false;
+	if (call_pickup(n->calls, tsx, req, from, t->row.id, picker->row.number, target) == ENOENT)
+		sip_tsx_reply(tsx, 480, "Nothing To Pick Up", NULL, NULL, NULL, 0);
+	return true;
+}
+
 void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg *req,
 		      const struct sip_peer *from, const struct dir_tenant *t,
 		      const struct dir_user *caller)
@@ -390,6 +410,8 @@ void node_call_invite(struct node *n, struct sip_tsx *tsx, const struct sip_msg 
 		sip_tsx_reply(tsx, 404, NULL, NULL, NULL, NULL, 0);
 		return;
 	}
+	if (callee_user[0] == '*' && node_call_pickup(n, tsx, req, from, t, caller, callee_user))
+		return;
 	callee = directory_user(n->dir, t->row.id, str_make(callee_user, len));
 	if (!callee) {
 		call_outbound(n, tsx, req, from, &a, callee_user);
