@@ -72,6 +72,8 @@ static const struct api_field extension_fields[] = {
 	{ .name = "scenario_id", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = BIG,
 	  .ref = "scenarios" },
 	{ .name = "dnd", .type = FT_BOOL, .flags = FF_FILTER, .min = 0, .max = 1 },
+	{ .name = "privacy", .type = FT_BOOL, .min = 0, .max = 1,
+	  .hint = "withhold the number on calls out (dial *67 for one call)" },
 	{ .name = "forward_always", .type = FT_TEXT, .min = 0, .max = 63, .check = api_check_name, .hint = FORWARD_HINT },
 	{ .name = "forward_busy", .type = FT_TEXT, .min = 0, .max = 63, .check = api_check_name, .hint = FORWARD_HINT },
 	{ .name = "forward_no_answer", .type = FT_TEXT, .min = 0, .max = 63, .check = api_check_name, .hint = FORWARD_HINT },

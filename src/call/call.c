@@ -99,6 +99,7 @@ void call_leg_clear(struct call_leg *leg)
 	free(leg->local_sdp);
 	free(leg->auth_user);
 	free(leg->auth_password);
+	free(leg->invite_hdrs);
 	sip_peer_release(&leg->peer);
 }
 

@@ -64,6 +64,8 @@ struct call_trunk_target {
 	const char *from_uri;	       /* what the provider sees: "<sip:<caller id>@<domain>>" */
 	const char *user, *password; /* answer the provider's 401/407 with these (NULL: none) */
 	const struct sip_peer *peer;   /* where the INVITE goes */
+	const char *identity;	       /* P-Asserted-Identity URI ("<sip:...>"), or NULL */
+	bool privacy;		       /* the number withheld: From anonymous, Privacy: id */
 };
 
 /* An external number a scenario dials: the trunk that takes it, as the caller's outbound

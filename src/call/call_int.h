@@ -40,6 +40,7 @@ struct call_leg {
 	bool auth_tried;	 /* the INVITE was re-sent with credentials once */
 	bool xfer;		 /* a transfer target's leg */
 	char *sdp;		 /* owned: the SDP this leg sent us last (offer for A, answer for B) */
+	char *invite_hdrs;	 /* owned or NULL: header lines our INVITE on this leg adds */
 	char *local_sdp;	 /* owned or NULL: the SDP we sent it last (NULL: c->a.sdp for A,
 				  * c->b_offer for B) */
 	bool offering;		 /* a re-INVITE or UPDATE of ours is pending on it */

@@ -385,6 +385,8 @@ int call_send_invite(struct call *c, struct call_leg *b, const struct sip_msg *c
 	buf_puts(&extra, contact);
 	if (b->route)
 		buf_puts(&extra, b->route);
+	if (b->invite_hdrs)
+		buf_puts(&extra, b->invite_hdrs);
 	if (challenge && sip_auth_answer(challenge, b->auth_user, b->auth_password, "INVITE",
 					 b->remote_target, &extra)) {
 		buf_free(&extra);
@@ -424,7 +426,14 @@ struct call_leg *call_leg_trunk(struct call *c, const struct call_trunk_target *
 	b->call_id = xstrdup(id);
 	sip_tag_new(tag);
 	b->local_tag = xstrdup(tag);
-	b->local_uri = xstrdup(t->from_uri);
+	b->local_uri = xstrdup(t->privacy ? "\"Anonymous\" <sip:anonymous@anonymous.invalid>"
+					  : t->from_uri);
+	if (t->identity && *t->identity) {
+		size_t k = strlen(t->identity) + 64;
+		b->invite_hdrs = xmalloc(k);
+		snprintf(b->invite_hdrs, k, "P-Asserted-Identity: %s\r\n%s", t->identity,
+			 t->privacy ? "Privacy: id\r\n" : "");
+	}
 	b->remote_uri = xmalloc(n);
 	snprintf(b->remote_uri, n, "<%s>", t->ruri);
 	b->remote_target = xstrdup(t->ruri);

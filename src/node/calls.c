@@ -204,11 +204,17 @@ static bool dialable(const char *s)
 }
 
 /* The trunk for a number dialed by caller (an extension of tenant_id): the tenant's longest
- * matching route decides, and the number and caller id are rewritten as it says. t's
- * strings live in buf. 0 or ENOENT. */
+ * matching route decides, and the number and caller id are rewritten as it says. The caller
+ * id goes in P-Asserted-Identity too; it is withheld from From (Privacy: id) when the
+ * extension asks for privacy or the number is dialed with *67. t's strings live in buf. 0 or
+ * ENOENT. */
 static int outbound_target(struct node *n, int64_t tenant_id, const char *caller,
 			   const char *dialed, struct call_trunk_target *t, char *buf, size_t size)
 {
+	bool withhold = strncmp(dialed, "*67", 3) == 0;
+
+	if (withhold)
+		dialed += 3;
 	const struct store_route_row *route =
 		dialable(dialed) ? node_route_find(n, tenant_id, str_c(dialed)) : NULL;
 	const struct node_trunk *tr = route ? node_trunk_by_id(n, route->trunk_id) : NULL;
@@ -232,6 +238,7 @@ static int outbound_target(struct node *n, int64_t tenant_id, const char *caller
 	*t = (struct call_trunk_target){
 		.name = tr->row.name, .ruri = ruri, .from_uri = from_uri,
 		.user = tr->row.username, .password = tr->row.password, .peer = &tr->peer,
+		.identity = from_uri, .privacy = withhold || (u && u->row.privacy),
 	};
 	return 0;
 }

@@ -9,14 +9,15 @@
 #define SIP_USER_COLS                                                                              \
 	"id, tenant_id, number, realm, ha1_md5, ha1_sha256, display_name, enabled, max_contacts, " \
 	"created_at, caller_id, scenario_id, dnd, forward_always, forward_busy, "                   \
-	"forward_no_answer, forward_no_answer_s, forward_unavailable"
+	"forward_no_answer, forward_no_answer_s, forward_unavailable, privacy"
 
 static int sip_user_from_row(const struct db_row *row, struct store_sip_user_row *u)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 18)
+	if (row->ncols != 19)
 		return EPROTO;
+	u->privacy = c[18].i != 0;
 	u->scenario_id = c[11].type == DB_NULL ? 0 : c[11].i;
 	u->dnd = c[12].i != 0;
 	u->forward_no_answer_s = (int)c[16].i;

@@ -23,6 +23,7 @@ struct store_sip_user_row {
 	/* call forwarding (read only here; written through the API): an extension, a number,
 	 * "voicemail" or "" for none */
 	bool dnd;
+	bool privacy; /* withhold the number on calls out through a trunk */
 	char forward_always[64], forward_busy[64], forward_no_answer[64], forward_unavailable[64];
 	int forward_no_answer_s;
 };

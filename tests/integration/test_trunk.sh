@@ -72,6 +72,23 @@ zv_assert_status 0 "a second outbound call" -- \
 wait "$PID_prov_uas2"
 zv_assert_match '^From: <sip:\+74950000200@provider\.test>' "$(cat "$ZV_DIR/prov2.msg")" \
 	"the provider sees the extension's caller id"
+zv_assert_match '^P-Asserted-Identity: <sip:\+74950000200@provider\.test>' "$(cat "$ZV_DIR/prov2.msg")" \
+	"in P-Asserted-Identity too"
+
+# --- *67 withholds the number for one call: From anonymous, Privacy: id ---
+bg prov_uas3 -sf "$SC/provider_uas.xml" -p "$TRUNK" -mp "$TRUNK_MP" -trace_msg \
+	-message_file "$ZV_DIR/prov3.msg"
+zv_assert_status 0 "a call dialed *6789161234567" -- \
+	bash -c "cd '$ZV_DIR' && timeout 60 sipp 127.0.0.1:$ZV_PORT -sf '$SC/call_uac.xml' -s '*6789161234567' \
+	-key caller 200 -au 200 -ap pw-200-secret -d 500 -m 1 -nostdin -timeout 30s -i 127.0.0.1 \
+	-p $UAC -mp $UAC_MP >'$ZV_DIR/uac-out3.out' 2>&1"
+wait "$PID_prov_uas3"
+zv_assert_match '^INVITE sip:\+79161234567@' "$(cat "$ZV_DIR/prov3.msg")" "the provider is asked for the number without *67"
+zv_assert_match '^From: "Anonymous" <sip:anonymous@anonymous\.invalid>' "$(cat "$ZV_DIR/prov3.msg")" \
+	"the caller's number is withheld from From"
+zv_assert_match '^Privacy: id' "$(cat "$ZV_DIR/prov3.msg")" "with Privacy: id"
+zv_assert_match '^P-Asserted-Identity: <sip:\+74950000200@provider\.test>' "$(cat "$ZV_DIR/prov3.msg")" \
+	"and the number only in P-Asserted-Identity, for the provider"
 
 # --- inbound call to a DID ---
 zv_assert_eq ok "$(zv_ctl number add demo 5551000 201 prov 2>&1)" "number add 5551000 -> 201"

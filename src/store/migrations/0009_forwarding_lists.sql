@@ -1,4 +1,4 @@
--- 0009: call forwarding per extension, and black/white lists of numbers per tenant.
+-- 0009: call forwarding and number privacy per extension, and black/white lists of numbers per tenant.
 -- Forwarding targets are an extension of the tenant, an outside number (dialed by the
 -- extension's outbound routes) or 'voicemail' (the extension's mailbox); '' is none.
 -- A list is a set of numbers and prefixes ("7495*"): mode 'block' refuses its callers
@@ -7,6 +7,9 @@
 -- number (DID) only.
 
 ALTER TABLE sip_users ADD COLUMN dnd INTEGER NOT NULL DEFAULT 0;
+-- privacy: calls out through a trunk withhold the caller's number (From anonymous, the
+-- number only in P-Asserted-Identity with Privacy: id)
+ALTER TABLE sip_users ADD COLUMN privacy INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sip_users ADD COLUMN forward_always TEXT NOT NULL DEFAULT '';
 ALTER TABLE sip_users ADD COLUMN forward_busy TEXT NOT NULL DEFAULT '';
 ALTER TABLE sip_users ADD COLUMN forward_no_answer TEXT NOT NULL DEFAULT '';
