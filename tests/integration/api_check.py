@@ -33,6 +33,11 @@ ALLOWED = {
     "audit": {"owner": "LG", "admin": "LG", "supervisor": "", "agent": "", "readonly": ""},
     "scenarios": {"owner": "LGCUD", "admin": "LGCUD", "supervisor": "LG", "agent": "",
                   "readonly": "LG"},
+    "lists": {"owner": "LGCUD", "admin": "LGCUD", "supervisor": "LG", "agent": "",
+              "readonly": "LG"},
+    # supervisors keep the block lists up to date (complaints), without changing the lists
+    "list_entries": {"owner": "LGCUD", "admin": "LGCUD", "supervisor": "LGCD", "agent": "",
+                     "readonly": "LG"},
 }
 
 
@@ -82,8 +87,12 @@ def make_objects(tok, tag):
         "webhooks": {"url": "http://127.0.0.1:9/" + tag, "events": "call.*"},
         "scenarios": {"name": "marker-" + tag, "version": 1, "start": "bye",
                       "steps": {"bye": {"type": "hangup"}}},
+        "lists": {"name": "marker-" + tag, "mode": "block"},
+        "list_entries": {"pattern": "7916" + str(len(tag)) + "*", "note": "marker-" + tag},
     }
     for res, body in bodies.items():
+        if res == "list_entries":
+            body["list_id"] = ids["lists"]
         st, o, _ = api.call("POST", "/api/v1/" + res, tok, body)
         expect(st, 201, "%s in %s" % (res, tag))
         ids[res] = o.get("id") if isinstance(o, dict) else None
@@ -97,7 +106,8 @@ def make_objects(tok, tag):
 PATCHES = {"extensions": {"display_name": "renamed"}, "trunks": {"expires": 900},
            "scenarios": {"active_version": 1},
            "numbers": {"extension": "702"}, "routes": {"strip": 2},
-           "webhooks": {"enabled": False}, "users": {"name": "renamed"}}
+           "webhooks": {"enabled": False}, "users": {"name": "renamed"},
+           "lists": {"action": "reject"}, "list_entries": {"note": "renamed"}}
 
 
 def creation(res, n):
@@ -107,7 +117,9 @@ def creation(res, n):
             "webhooks": {"url": "http://127.0.0.1:9/x%d" % n},
             "users": {"login": "new%d@demo" % n, "role": "agent"},
             "scenarios": {"name": "s%d" % n, "version": 1, "start": "h",
-                          "steps": {"h": {"type": "hangup"}}}}.get(res)
+                          "steps": {"h": {"type": "hangup"}}},
+            "lists": {"name": "l%d" % n},
+            "list_entries": {"pattern": "+7495%04d" % n, "list_id": None}}.get(res)
 
 
 def matrix(tokens, own, other):
@@ -147,6 +159,8 @@ def matrix(tokens, own, other):
             if body is not None:
                 if "trunk_id" in body:
                     body["trunk_id"] = own_ids["trunks"]
+                if "list_id" in body:
+                    body["list_id"] = own_ids["lists"]
                 st, o, _ = api.call("POST", "/api/v1/" + res, tok, body)
                 expect(st, 201 if "C" in may else 403, "%s creates %s" % (role, res))
                 if st == 201 and res in PATCHES:
@@ -160,6 +174,9 @@ def matrix(tokens, own, other):
     st, body, _ = api.call("POST", "/api/v1/numbers", tokens[("demo", "admin")],
                            {"number": "+100", "extension": "100", "trunk_id": other["trunks"]})
     expect(st, 400, "a number cannot point at another tenant's trunk")
+    st, body, _ = api.call("POST", "/api/v1/list_entries", tokens[("demo", "admin")],
+                           {"pattern": "123", "list_id": other["lists"]})
+    expect(st, 400, "an entry cannot go into another tenant's list")
     # a tenant admin sees only its own tenant and cannot create tenants
     st, body, _ = api.call("GET", "/api/v1/tenants", tokens[("demo", "admin")])
     check(st == 200 and [t["name"] for t in body["items"]] == ["demo"],
