@@ -93,7 +93,8 @@ typedef void(http_ws_close_fn)(struct http_ws *ws, void *arg);
 typedef void(http_ws_open_fn)(struct http_ws *ws, void *arg);
 bool http_req_is_websocket(const struct http_req *r);
 /* Answers 101; once upgraded, on_open gets the ws object; on_close runs once at the end
- * (also when the upgrade failed, then without on_open before it). */
+ * (also when the upgrade failed, then without on_open before it, and with ws NULL when the
+ * client left before the upgrade). */
 int http_ws_accept(struct http_req *r, http_ws_open_fn *on_open, http_ws_msg_fn *on_msg,
 		   http_ws_close_fn *on_close, void *arg);
 /* Queues one text frame; EOVERFLOW when the peer reads too slowly (then it is closed). */

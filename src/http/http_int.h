@@ -43,7 +43,12 @@ struct http_req {
 	unsigned status;
 	char ip[64];
 	uint64_t start_ms;
+	struct ws_pending *ws;     /* a WebSocket accepted, until MHD is done with the request */
 };
+
+/* ws.c: the request is over (why: MHD's termination code); a WebSocket accepted on it and
+ * never upgraded (the client left first) is closed for its owner. */
+void http_ws_request_done(struct http_req *r, int why);
 
 /* reply.c: attaches the reply headers and counts the status. */
 void http_req_finish_reply(struct http_req *r, struct MHD_Response *resp, unsigned status);

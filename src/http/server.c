@@ -239,6 +239,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	*con_cls = NULL;
 	r->done_by_mhd = true;
+	http_ws_request_done(r, (int)why);
 	if (r->dispatched && !r->replied) { /* a reply is still owed by someone: detach */
 		pending_unlink(r);
 		r->c = NULL;

@@ -31,7 +31,12 @@ struct http_ws {
 	bool closed;
 };
 
-struct ws_pending { /* between the 101 and the upgrade handler */
+/* Between the 101 and the upgrade handler. Two references: the request's (dropped when MHD
+ * completes it) and the upgrade's (dropped by the handler), in whichever order they come; a
+ * request that ends abnormally before the upgrade drops both and tells the owner. */
+struct ws_pending {
+	int refs;
+	bool taken; /* the upgrade handler ran */
 	struct loop *loop;
 	http_ws_open_fn *on_open;
 	http_ws_msg_fn *on_msg;
@@ -181,7 +186,9 @@ static void on_upgraded(void *cls, struct MHD_Connection *c, void *con_cls, cons
 	ws->on_close = p->on_close;
 	ws->arg = p->arg;
 	http_ws_open_fn *on_open = p->on_open;
-	free(p);
+	p->taken = true;
+	if (--p->refs == 0)
+		free(p);
 	buf_init(&ws->in, WS_MAX_MESSAGE + 16);
 	buf_init(&ws->out, WS_MAX_OUT);
 	buf_init(&ws->msg, WS_MAX_MESSAGE);
@@ -201,6 +208,24 @@ static void on_upgraded(void *cls, struct MHD_Connection *c, void *con_cls, cons
 		ws_io(sock, LOOP_READ, ws);
 }
 
+void http_ws_request_done(struct http_req *r, int why)
+{
+	struct ws_pending *p = r->ws;
+
+	if (!p)
+		return;
+	r->ws = NULL;
+	if (!p->taken && why != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		/* the client left before the upgrade: it will not come */
+		if (p->on_close)
+			p->on_close(NULL, p->arg);
+		free(p);
+		return;
+	}
+	if (--p->refs == 0)
+		free(p);
+}
+
 int http_ws_accept(struct http_req *r, http_ws_open_fn *on_open, http_ws_msg_fn *on_msg,
 		   http_ws_close_fn *on_close, void *arg)
 {
@@ -211,6 +236,8 @@ int http_ws_accept(struct http_req *r, http_ws_open_fn *on_open, http_ws_msg_fn 
 	if (!r->s || !http_req_is_websocket(r))
 		return EINVAL;
 	p = xcalloc(1, sizeof(*p));
+	p->refs = 2;
+	r->ws = p;
 	p->loop = r->s->loop;
 	p->on_open = on_open;
 	p->on_msg = on_msg;
