@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "api/resource.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "node/directory.h"
@@ -13,33 +15,16 @@
 #include "store/store.h"
 
 /* Extension numbers and tenant names: what is safe in a SIP user part and in a log line. */
+/* The API's rules for names and domains (api/checks.c), with this table's lengths. */
 static bool valid_name(const char *s, size_t max)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n >= max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      c == '-' || c == '_' || c == '.' || c == '+'))
-			return false;
-	}
-	return true;
+	return *s && strlen(s) < max && api_check_name(s);
 }
 
 static bool valid_domain(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n >= sizeof(((struct store_sip_user_row *)0)->realm) || s[0] == '.' ||
-	    s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
+	return *s && strlen(s) < sizeof(((struct store_sip_user_row *)0)->realm) &&
+	       api_check_domain(s);
 }
 
 struct user_job {
