@@ -43,7 +43,9 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	call_hold_load(ce, cfg->moh_file);
 	ce->cfg.prompts_dir = cfg->prompts_dir ? xstrdup(cfg->prompts_dir) : NULL;
 	ce->cfg.sounds_dir = cfg->sounds_dir ? xstrdup(cfg->sounds_dir) : NULL;
+	ce->cfg.recordings_dir = cfg->recordings_dir ? xstrdup(cfg->recordings_dir) : NULL;
 	call_ivr_init(ce);
+	call_record_init(ce);
 	ce->journal = journal;
 	ce->cdr = cdr;
 	ce->arg = arg;
@@ -299,6 +301,8 @@ void call_engine_destroy(struct call_engine *ce)
 	hmap_free(&ce->relays);
 	media_sound_unref(ce->moh);
 	call_ivr_fini(ce);
+	call_record_fini(ce);
+	free((char *)ce->cfg.recordings_dir);
 	free((char *)ce->cfg.prompts_dir);
 	free((char *)ce->cfg.sounds_dir);
 	free(ce->media_ip);
