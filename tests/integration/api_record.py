@@ -8,6 +8,7 @@ api_record.py setup API OWNER_PASSWORD DIR HOOK_URL: records every call of the t
 api_record.py check API DIR HOOK_FILE: the recorded call (CDR, row, both channels' tones, the
   audited download), the declined one, the voicemail message (mono, new, then old, deleted),
   the events delivered.
+api_record.py rows API DIR KIND: the recordings of a kind, "status:name:channels:seconds"...
 api_record.py expired API DIR: the call recording is gone after its retention."""
 import io
 import json
@@ -21,6 +22,13 @@ import wave
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from api_client import Api, check  # noqa: E402
 import api_client  # noqa: E402
+
+RECORD = {
+    "name": "record-caller",
+    "start": "rec",
+    "steps": {"rec": {"type": "record", "var": "file", "max_seconds": 2, "next": "bye"},
+              "bye": {"type": "hangup"}},
+}
 
 VOICEMAIL = {
     "name": "voicemail-201",
@@ -95,6 +103,12 @@ def setup(api, pw, d, hook):
     st, body, _ = api.call("PATCH", "/api/v1/extensions/%d" % exts["items"][0]["id"], token=token,
                            body={"scenario_id": sid})
     check(st == 200, "extension 500 runs it: %s" % st)
+    st, body, _ = api.call("POST", "/api/v1/scenarios", token=token, body=RECORD)
+    check(st == 201, "record scenario saved: %s %s" % (st, body))
+    st, exts, _ = api.call("GET", "/api/v1/extensions?number=501", token=token)
+    st, body, _ = api.call("PATCH", "/api/v1/extensions/%d" % exts["items"][0]["id"], token=token,
+                           body={"scenario_id": body["id"]})
+    check(st == 200, "extension 501 runs it: %s" % st)
     st, body, _ = api.call("POST", "/api/v1/webhooks", token=token,
                            body={"url": hook, "events": "recording.*,voicemail.*"})
     check(st == 201, "a webhook for recordings and voicemail: %s %s" % (st, body))
@@ -178,6 +192,11 @@ def main():
         st, body, _ = api.call("PATCH", "/api/v1/recordings/%d" % r["id"] if r else "/x",
                                token=token, body={"folder": "old"})
         check(st == 400, "a call recording has no folder: %s" % st)
+    elif sys.argv[1] == "rows":
+        st, rows, _ = api.call("GET", "/api/v1/recordings?kind=" + sys.argv[4], token=token)
+        print(" ".join("%s:%s:%d:%d" % (r["status"], r["name"], r["channels"], r["seconds"])
+                       for r in rows["items"]))
+        return 0
     elif sys.argv[1] == "expired":
         rid, name = open(os.path.join(d, "call-recording")).read().split()
         st, _, _ = api.call("GET", "/api/v1/recordings/" + rid, token=token)

@@ -7,7 +7,9 @@
 # call where the caller presses 9 during the announcement is not recorded and its CDR says
 # "declined". Extension 500 runs a voicemail scenario for mailbox 201: greeting, beep, a
 # message of at most 3 s, listed by the API in the new folder with its audio, announced by
-# webhook (voicemail.new). A restart after the call recording's retention has passed deletes it.
+# webhook (voicemail.new). Extension 501's scenario records the caller for 2 s (record step).
+# A kill -9 during a recorded call leaves a .tmp that the next start makes a whole, listed
+# file. A restart after the call recordings' retention has passed deletes them.
 . "$(dirname "$0")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +17,7 @@ zv_start -o demo=yes -o rtp_port_min=35000 -o rtp_port_max=35999 -o media_thread
 	-o reg_keepalive=0 -o webhook_private_targets=yes || zv_done
 API=http://127.0.0.1:$ZV_HTTP
 OWNER_PW=$(grep -o 'login owner@demo  password [^ ]*' "$ZV_LOG" | awk '{print $4}')
-for e in 200 201 500; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
+for e in 200 201 500 501; do zv_ctl extension add demo $e "pw-$e-secret" >/dev/null; done
 HOOK_PORT=$(zv_free_port)
 python3 "$HERE/webhook_sink.py" "$HOOK_PORT" "$ZV_DIR/hooks.jsonl" &
 SINK=$!
@@ -85,7 +87,38 @@ file=$(ls "$ZV_DIR"/recordings/*/"$name" 2>/dev/null)
 zv_assert_match '\.wav$' "$file" "the call's file is under recordings/<tenant>/"
 zv_assert_eq "" "$(ls "$ZV_DIR"/recordings/*/ | grep '\.tmp$')" "no temp file is left"
 
-# ---- 4: 31 days later (as far as the row knows) a restart deletes it
+# ---- 4: extension 501's scenario records the caller for 2 s (record step)
+caller step 501 6
+zv_assert_eq True "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bye_from_peer"])' "$ZV_DIR/uac-step.json")" \
+	"the record step ends after its 2 s and the scenario hangs up"
+for i in $(seq 30); do
+	rows=$(python3 "$HERE/api_record.py" rows "$API" "$ZV_DIR" step)
+	case "$rows" in done:*) break ;; esac
+	sleep 0.2
+done
+zv_assert_match '^done:[-0-9a-f]+\.wav:1:[12]$' "$rows" "the step's file: finished, mono, its 2 s"
+zv_assert_match "rec \(record\) record up to 2 s" "$(grep 'scenario' "$ZV_LOG")" "the step ran"
+
+# ---- 5: a crash during a recorded call: start-up makes the .tmp a whole file
+callee crash
+caller crash 201 20 &
+CALLER=$!
+for i in $(seq 100); do ls "$ZV_DIR"/recordings/*/*.wav.tmp >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 2
+zv_kill
+kill "$CALLER" "$CALLEE" 2>/dev/null
+wait "$CALLER" "$CALLEE" 2>/dev/null
+zv_assert_match '\.wav\.tmp$' "$(ls "$ZV_DIR"/recordings/*/ | grep tmp)" "killed mid-recording: a .tmp is left"
+ZV_REUSE=1 zv_start -o demo=yes -o rtp_port_min=35000 -o rtp_port_max=35999 -o media_threads=1 \
+	-o reg_keepalive=0 || zv_done
+zv_assert_match 'recording\(s\) finished at start-up, 0 lost' "$(grep 'at start-up' "$ZV_LOG")" \
+	"start-up finishes the interrupted recording"
+zv_assert_eq "" "$(ls "$ZV_DIR"/recordings/*/ | grep '\.tmp$')" "no temp file is left after the restart"
+zv_assert_match '(^| )done:[^ ]+:2:[1-9][0-9]*( |$)' "$(python3 "$HERE/api_record.py" rows "$API" "$ZV_DIR" call)" \
+	"the interrupted call's recording is listed, done, with what was recorded"
+zv_stop
+
+# ---- 6: 31 days later (as far as the row knows) a restart deletes it
 zv_stop
 sqlite3 "$ZV_DIR/zvonar.db" "UPDATE recordings SET created_at = created_at - 31 * 86400000 WHERE kind = 'call'"
 ZV_REUSE=1 zv_start -o demo=yes -o rtp_port_min=35000 -o rtp_port_max=35999 -o media_threads=1 \
