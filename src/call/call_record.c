@@ -96,10 +96,16 @@ static struct call_rec *rec_new(struct call *c, unsigned rec_id, const char *kin
 	snprintf(r->callee, sizeof(r->callee), "%s", c->cdr.callee);
 	snprintf(r->mailbox, sizeof(r->mailbox), "%s", mailbox ? mailbox : "");
 	r->info = (struct call_recording){
-		.tenant_id = c->cdr.tenant_id, .name = r->name, .kind = r->kind,
-		.call_uuid = r->uuid, .caller = r->caller, .callee = r->callee,
-		.mailbox = mailbox ? r->mailbox : NULL, .channels = channels, .rate = rate,
-		.start_at = (int64_t)time_wall_ms(),
+	    .tenant_id = c->cdr.tenant_id,
+	    .name = r->name,
+	    .kind = r->kind,
+	    .call_uuid = r->uuid,
+	    .caller = r->caller,
+	    .callee = r->callee,
+	    .mailbox = mailbox ? r->mailbox : NULL,
+	    .channels = channels,
+	    .rate = rate,
+	    .start_at = (int64_t)time_wall_ms(),
 	};
 	return r;
 }
@@ -116,7 +122,7 @@ int call_record_start(struct call *c, const char *kind, const char *mailbox, uns
 	rec_name(c, name, size);
 	snprintf(path, sizeof(path), "%s/%lld/%s", ce->cfg.recordings_dir,
 		 (long long)c->cdr.tenant_id, name);
-	struct media_record_opts o = { .path = path, .rate = rate, .channels = channels };
+	struct media_record_opts o = {.path = path, .rate = rate, .channels = channels};
 	int err = media_relay_record_start(ce->media, c->relay_id, &o, &rec_id);
 	if (err) {
 		log_warn("call", "call %s: recording %s: %s", c->uuid, name, strerror(err));
@@ -173,7 +179,7 @@ void call_record_answered(struct call *c)
 {
 	struct call_engine *ce = c->ce;
 	struct call_consent *k = &c->consent;
-	struct call_record_policy p = { 0 };
+	struct call_record_policy p = {0};
 
 	if (!ce->record_policy || !ce->cfg.recordings_dir || k->state != CONSENT_NONE)
 		return;

@@ -38,9 +38,9 @@ static int rec_begin(struct call_ivr *v)
 {
 	struct call *c = v->c;
 	char name[96];
-	int err = call_record_start(c, v->rec_vm ? "voicemail" : "step",
-				    v->rec_vm ? v->rec_box : NULL, 8000, 1, name, sizeof(name),
-				    &v->rec_id);
+	int err =
+	    call_record_start(c, v->rec_vm ? "voicemail" : "step", v->rec_vm ? v->rec_box : NULL,
+			      8000, 1, name, sizeof(name), &v->rec_id);
 
 	if (err)
 		return err;
@@ -90,7 +90,7 @@ int call_ivr_voicemail(void *host, const char *mailbox)
 {
 	struct call_ivr *v = host;
 	struct call *c = v->c;
-	struct call_mailbox mb = { 0 };
+	struct call_mailbox mb = {0};
 	int err;
 
 	if (!c->ce->mailbox || !c->ce->mailbox(c->ce->arg, c->cdr.tenant_id, mailbox, &mb)) {
@@ -122,7 +122,7 @@ bool call_ivr_record_played(struct call *c, unsigned play_id)
 	v->rec_play = 0;
 	int err = v->rec_greeting ? rec_beep_or_begin(v) : rec_begin(v);
 	if (err) {
-		struct scenario_event ev = { .type = SCENARIO_EV_FAILED };
+		struct scenario_event ev = {.type = SCENARIO_EV_FAILED};
 		call_ivr_feed(v, &ev);
 	}
 	return true;
@@ -154,8 +154,8 @@ void call_ivr_recorded(struct call *c, unsigned rec_id, const char *name, int er
 		return;
 	v->rec_id = 0;
 	timer_cancel(&v->t_rec);
-	struct scenario_event ev = { .type = err ? SCENARIO_EV_FAILED : SCENARIO_EV_DONE,
-				     .value = err ? NULL : name };
+	struct scenario_event ev = {.type = err ? SCENARIO_EV_FAILED : SCENARIO_EV_DONE,
+				    .value = err ? NULL : name};
 	call_ivr_feed(v, &ev);
 }
 

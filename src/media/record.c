@@ -77,8 +77,7 @@ static int16_t *media_rec_take(struct media_rec *rec, size_t slot, size_t frames
 	return out;
 }
 
-static void media_rec_submit(struct media_rec *rec, int16_t *pcm, size_t frames,
-			     struct workers *w)
+static void media_rec_submit(struct media_rec *rec, int16_t *pcm, size_t frames, struct workers *w)
 {
 	if (media_rec_file_write(w, rec->f, pcm, frames)) {
 		free(pcm);

@@ -54,8 +54,7 @@ struct media_rec_file *media_rec_file_new(struct media_engine *m, uint64_t relay
 /* Writer jobs, any thread, in order: open (now), chunks, finish (the file is gone after it).
  * pcm NULL: frames of silence. pcm is owned by the job. EOVERFLOW: the writer is full. */
 int media_rec_file_open(struct workers *w, struct media_rec_file *f);
-int media_rec_file_write(struct workers *w, struct media_rec_file *f, int16_t *pcm,
-			 size_t frames);
+int media_rec_file_write(struct workers *w, struct media_rec_file *f, int16_t *pcm, size_t frames);
 int media_rec_file_finish(struct workers *w, struct media_rec_file *f);
 
 struct media_rec_side {
@@ -73,8 +72,8 @@ struct media_rec {
 	unsigned rate, channels;
 	uint64_t start_ms; /* the media loop's time at attach */
 	bool started;
-	size_t chunk;	/* frames per chunk */
-	int16_t *ring;	/* owned: MEDIA_REC_SLOTS chunks of stereo frames */
+	size_t chunk;  /* frames per chunk */
+	int16_t *ring; /* owned: MEDIA_REC_SLOTS chunks of stereo frames */
 	bool dirty[MEDIA_REC_SLOTS];
 	int64_t written; /* frames handed over, a multiple of chunk */
 	int64_t silence; /* clean chunks not handed over yet */

@@ -151,8 +151,7 @@ static void media_rec_write_fn(void *arg)
 	free(j);
 }
 
-int media_rec_file_write(struct workers *w, struct media_rec_file *f, int16_t *pcm,
-			 size_t frames)
+int media_rec_file_write(struct workers *w, struct media_rec_file *f, int16_t *pcm, size_t frames)
 {
 	struct media_rec_job *j = xcalloc(1, sizeof(*j));
 

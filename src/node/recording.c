@@ -93,8 +93,8 @@ static void cache_clear(struct node_recordings *r)
 
 int node_recordings_load(struct node *n)
 {
-	struct node_recordings fresh = { 0 };
-	struct load_job j = { &fresh, 0 };
+	struct node_recordings fresh = {0};
+	struct load_job j = {&fresh, 0};
 	int err = store_run_sync(n->store, load_op, &j);
 
 	if (err || j.err) {
@@ -150,7 +150,8 @@ static void policy(void *arg, const struct store_cdr_row *cdr, const char *did,
 	if (rule < 0)
 		rule = rule_of(r, t, "extension", cdr->caller);
 	out->record = rule >= 0 ? rule == 1 : s && s->record_calls;
-	snprintf(out->prompt, sizeof(out->prompt), "%s", s ? s->announce_prompt : "recording-notice");
+	snprintf(out->prompt, sizeof(out->prompt), "%s",
+		 s ? s->announce_prompt : "recording-notice");
 	out->optout_key = s ? s->optout_key : '9';
 	out->rate = s && s->rate == 16000 ? 16000 : 8000;
 }
@@ -327,7 +328,7 @@ static void remove_orphans(const char *dir)
 static void settle_op(struct db *db, void *arg)
 {
 	struct settle_job *j = arg;
-	struct settle_list l = { 0 };
+	struct settle_list l = {0};
 
 	store_recordings_unfinished(db, collect_row, &l);
 	for (size_t i = 0; i < l.n; i++) {
@@ -361,7 +362,7 @@ static int expire_one(const struct store_recording_row *r, void *arg)
 static void expire_op(struct db *db, void *arg)
 {
 	struct expire_job *j = arg;
-	struct settle_list l = { 0 };
+	struct settle_list l = {0};
 
 	store_recordings_expired(db, (int64_t)time_wall_ms(), collect_row, &l);
 	for (size_t i = 0; i < l.n; i++) {
@@ -400,7 +401,7 @@ int node_recordings_open(struct node *n)
 	n->recs = r;
 	snprintf(r->dir, sizeof(r->dir), "%s/recordings", n->set.data_dir);
 	timer_init(&r->retention);
-	struct settle_job settle = { r->dir, 0, 0 };
+	struct settle_job settle = {r->dir, 0, 0};
 	if ((err = store_run_sync(n->store, settle_op, &settle)))
 		return err;
 	if (settle.done || settle.lost)

@@ -10,18 +10,25 @@ struct list_ctx {
 	void *arg;
 };
 
-#define REC_COLS                                                                               \
-	"id, tenant_id, name, kind, call_uuid, caller, callee, COALESCE(mailbox, ''), "         \
+#define REC_COLS                                                                                   \
+	"id, tenant_id, name, kind, call_uuid, caller, callee, COALESCE(mailbox, ''), "            \
 	"COALESCE(folder, ''), status, seconds, channels, rate, created_at, COALESCE(ended_at, 0)"
 
 int store_recording_add(struct db *db, const struct store_recording_row *r)
 {
 	bool vm = r->mailbox[0] != '\0';
 	struct db_value p[] = {
-		DBV_INT(r->tenant_id),	DBV_TEXT(r->name),   DBV_TEXT(r->kind),
-		DBV_TEXT(r->call_uuid), DBV_TEXT(r->caller), DBV_TEXT(r->callee),
-		vm ? DBV_TEXT(r->mailbox) : DBV_NULL,	     vm ? DBV_TEXT("new") : DBV_NULL,
-		DBV_INT(r->channels),	DBV_INT(r->rate),    DBV_INT(r->created_at),
+	    DBV_INT(r->tenant_id),
+	    DBV_TEXT(r->name),
+	    DBV_TEXT(r->kind),
+	    DBV_TEXT(r->call_uuid),
+	    DBV_TEXT(r->caller),
+	    DBV_TEXT(r->callee),
+	    vm ? DBV_TEXT(r->mailbox) : DBV_NULL,
+	    vm ? DBV_TEXT("new") : DBV_NULL,
+	    DBV_INT(r->channels),
+	    DBV_INT(r->rate),
+	    DBV_INT(r->created_at),
 	};
 	return db_exec(db,
 		       "INSERT INTO recordings (tenant_id, name, kind, call_uuid, caller, callee, "
@@ -33,10 +40,11 @@ int store_recording_add(struct db *db, const struct store_recording_row *r)
 int store_recording_end(struct db *db, const char *name, const char *status, int64_t seconds,
 			int64_t ended_at)
 {
-	struct db_value p[] = { DBV_TEXT(status), DBV_INT(seconds), DBV_INT(ended_at),
-				DBV_TEXT(name) };
-	int rc = db_exec(db, "UPDATE recordings SET status = ?, seconds = ?, ended_at = ? "
-			     "WHERE name = ?",
+	struct db_value p[] = {DBV_TEXT(status), DBV_INT(seconds), DBV_INT(ended_at),
+			       DBV_TEXT(name)};
+	int rc = db_exec(db,
+			 "UPDATE recordings SET status = ?, seconds = ?, ended_at = ? "
+			 "WHERE name = ?",
 			 p, 4);
 	return rc ? rc : db_changes(db) ? 0 : ENOENT;
 }
@@ -45,7 +53,7 @@ static int recording_row(const struct db_row *row, void *arg)
 {
 	const struct db_value *c = row->cols;
 	struct list_ctx *ctx = arg;
-	struct store_recording_row r = { 0 };
+	struct store_recording_row r = {0};
 
 	if (row->ncols != 15)
 		return EPROTO;
@@ -70,16 +78,17 @@ static int recording_row(const struct db_row *row, void *arg)
 
 int store_recordings_unfinished(struct db *db, store_recording_fn *fn, void *arg)
 {
-	struct list_ctx ctx = { (void *)fn, arg };
-	return db_query(db, "SELECT " REC_COLS " FROM recordings WHERE status = 'recording' "
-			    "ORDER BY id",
+	struct list_ctx ctx = {(void *)fn, arg};
+	return db_query(db,
+			"SELECT " REC_COLS " FROM recordings WHERE status = 'recording' "
+			"ORDER BY id",
 			NULL, 0, recording_row, &ctx);
 }
 
 int store_recordings_expired(struct db *db, int64_t now_ms, store_recording_fn *fn, void *arg)
 {
-	struct list_ctx ctx = { (void *)fn, arg };
-	struct db_value p[] = { DBV_INT(now_ms) };
+	struct list_ctx ctx = {(void *)fn, arg};
+	struct db_value p[] = {DBV_INT(now_ms)};
 	return db_query(db,
 			"SELECT " REC_COLS " FROM recordings r WHERE r.kind != 'voicemail' AND "
 			"r.status != 'recording' AND EXISTS (SELECT 1 FROM recording_settings s "
@@ -90,7 +99,7 @@ int store_recordings_expired(struct db *db, int64_t now_ms, store_recording_fn *
 
 int store_recording_delete(struct db *db, int64_t id)
 {
-	struct db_value p[] = { DBV_INT(id) };
+	struct db_value p[] = {DBV_INT(id)};
 	return db_exec(db, "DELETE FROM recordings WHERE id = ?", p, 1);
 }
 
@@ -98,7 +107,7 @@ static int settings_row(const struct db_row *row, void *arg)
 {
 	const struct db_value *c = row->cols;
 	struct list_ctx *ctx = arg;
-	struct store_recording_settings s = { 0 };
+	struct store_recording_settings s = {0};
 	char key[8] = "";
 
 	if (row->ncols != 6)
@@ -116,9 +125,10 @@ static int settings_row(const struct db_row *row, void *arg)
 
 int store_recording_settings_list(struct db *db, store_recording_settings_fn *fn, void *arg)
 {
-	struct list_ctx ctx = { (void *)fn, arg };
-	return db_query(db, "SELECT tenant_id, record_calls, announce_prompt, optout_key, rate, "
-			    "retention_days FROM recording_settings ORDER BY tenant_id",
+	struct list_ctx ctx = {(void *)fn, arg};
+	return db_query(db,
+			"SELECT tenant_id, record_calls, announce_prompt, optout_key, rate, "
+			"retention_days FROM recording_settings ORDER BY tenant_id",
 			NULL, 0, settings_row, &ctx);
 }
 
@@ -126,7 +136,7 @@ static int rule_row(const struct db_row *row, void *arg)
 {
 	const struct db_value *c = row->cols;
 	struct list_ctx *ctx = arg;
-	struct store_recording_rule r = { 0 };
+	struct store_recording_rule r = {0};
 
 	if (row->ncols != 4)
 		return EPROTO;
@@ -140,8 +150,9 @@ static int rule_row(const struct db_row *row, void *arg)
 
 int store_recording_rules_list(struct db *db, store_recording_rule_fn *fn, void *arg)
 {
-	struct list_ctx ctx = { (void *)fn, arg };
-	return db_query(db, "SELECT tenant_id, kind, value, record FROM recording_rules ORDER BY id",
+	struct list_ctx ctx = {(void *)fn, arg};
+	return db_query(db,
+			"SELECT tenant_id, kind, value, record FROM recording_rules ORDER BY id",
 			NULL, 0, rule_row, &ctx);
 }
 
@@ -149,7 +160,7 @@ static int mailbox_row(const struct db_row *row, void *arg)
 {
 	const struct db_value *c = row->cols;
 	struct list_ctx *ctx = arg;
-	struct store_mailbox_row m = { 0 };
+	struct store_mailbox_row m = {0};
 
 	if (row->ncols != 7)
 		return EPROTO;
@@ -166,8 +177,9 @@ static int mailbox_row(const struct db_row *row, void *arg)
 
 int store_mailboxes_list(struct db *db, store_mailbox_fn *fn, void *arg)
 {
-	struct list_ctx ctx = { (void *)fn, arg };
-	return db_query(db, "SELECT id, tenant_id, extension, pin, max_seconds, greeting, enabled "
-			    "FROM mailboxes ORDER BY id",
+	struct list_ctx ctx = {(void *)fn, arg};
+	return db_query(db,
+			"SELECT id, tenant_id, extension, pin, max_seconds, greeting, enabled "
+			"FROM mailboxes ORDER BY id",
 			NULL, 0, mailbox_row, &ctx);
 }

@@ -13,8 +13,8 @@ struct db;
 
 struct store_recording_row {
 	int64_t id, tenant_id;
-	char name[96];	  /* the file under <data_dir>/recordings/<tenant id>/ */
-	char kind[16];	  /* "call", "step", "voicemail" */
+	char name[96]; /* the file under <data_dir>/recordings/<tenant id>/ */
+	char kind[16]; /* "call", "step", "voicemail" */
 	char call_uuid[40];
 	char caller[128], callee[128];
 	char mailbox[64]; /* voicemail: the extension; "" otherwise */

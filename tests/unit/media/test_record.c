@@ -137,8 +137,10 @@ static void env_open(struct rec_env *e, const struct media_codec *ca, const char
 				.port_min = base,
 				.port_max = (uint16_t)(base + 15),
 				.threads = 1};
-	struct media_codec_spec sa = {.name = na, .rate = ca->rate, .channels = ca->channels, .pt = pta};
-	struct media_codec_spec sb = {.name = nb, .rate = cb->rate, .channels = cb->channels, .pt = ptb};
+	struct media_codec_spec sa = {
+	    .name = na, .rate = ca->rate, .channels = ca->channels, .pt = pta};
+	struct media_codec_spec sb = {
+	    .name = nb, .rate = cb->rate, .channels = cb->channels, .pt = ptb};
 
 	leg_open(&e->a, 1, ca, pta, 1000);
 	leg_open(&e->b, 777, cb, ptb, 600);
