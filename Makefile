@@ -89,6 +89,7 @@ install: all
 	install -D -m 755 $(BUILD)/zvonarctl $(DESTDIR)/usr/sbin/zvonarctl
 	install -D -m 644 etc/zvonar.conf $(DESTDIR)/etc/zvonar/zvonar.conf
 	install -D -m 644 sounds/moh/default.wav $(DESTDIR)/usr/share/zvonar/moh/default.wav
+	for f in sounds/prompts/*.wav; do install -D -m 644 $$f $(DESTDIR)/usr/share/zvonar/prompts/$$(basename $$f); done
 
 clean:
 	rm -rf build build-asan build-fuzz

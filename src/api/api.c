@@ -275,6 +275,10 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/prompts/{name}", api_prompts_delete, 0 },
 	{ "GET", "/api/v1/speech/settings", api_speech_settings_get, 0 },
 	{ "PATCH", "/api/v1/speech/settings", api_speech_settings_patch, 0 },
+	{ "GET", "/api/v1/recording/settings", api_recording_settings_get, 0 },
+	{ "PATCH", "/api/v1/recording/settings", api_recording_settings_patch, 0 },
+	{ "GET", "/api/v1/recordings/{id}/audio", api_recordings_audio, 0 },
+	{ "DELETE", "/api/v1/recordings/{id}", api_recordings_delete, 0 },
 	{ "GET", "/api/v1/{res}", api_res_list, 0 },
 	{ "POST", "/api/v1/{res}", api_res_create, 0 },
 	{ "GET", "/api/v1/{res}/{id}", api_res_get, 0 },
@@ -315,6 +319,8 @@ int api_new(struct api **ap, struct loop *loop, struct store *store, const struc
 	a->cfg.prompts_dir = NULL; /* borrowed: the API keeps its own copy */
 	a->prompts_dir = xstrdup(cfg->prompts_dir ? cfg->prompts_dir : "./prompts");
 	a->prompts_quota_mb = cfg->prompts_quota_mb ? cfg->prompts_quota_mb : 100;
+	a->cfg.recordings_dir = NULL;
+	a->recordings_dir = xstrdup(cfg->recordings_dir ? cfg->recordings_dir : "./recordings");
 	a->host = *host;
 	a->https = cfg->tls_cert && *cfg->tls_cert;
 	if ((rc = workers_new(&a->workers, loop, cfg->workers)) || (rc = api_limits_new(a)) ||
@@ -344,6 +350,7 @@ void api_destroy(struct api *a)
 	workers_destroy(a->workers);
 	api_limits_destroy(a);
 	free(a->prompts_dir);
+	free(a->recordings_dir);
 	free(a);
 }
 

@@ -23,6 +23,7 @@ enum api_change {
 	API_CHANGED_TRUNKS,
 	API_CHANGED_SCENARIOS,
 	API_CHANGED_LISTS,
+	API_CHANGED_RECORDING,
 };
 
 struct api_host {
@@ -61,6 +62,7 @@ struct api_cfg {
 	const char *jobs_dir;     /* speech job outputs (TTS WAVs): <data_dir>/spool/jobs */
 	const char *prompts_dir;  /* tenants' prompts: <data_dir>/prompts/<tenant id>/ */
 	unsigned prompts_quota_mb;
+	const char *recordings_dir; /* recorded calls and messages: <data_dir>/recordings/<tenant>/ */
 };
 
 int api_new(struct api **ap, struct loop *loop, struct store *store, const struct api_cfg *cfg,

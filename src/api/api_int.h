@@ -44,6 +44,7 @@ struct api {
 	struct api_host host;
 	struct api_cfg cfg;
 	char *prompts_dir;	     /* owned: <data_dir>/prompts, a directory per tenant */
+	char *recordings_dir;	     /* owned: <data_dir>/recordings, a directory per tenant */
 	unsigned prompts_quota_mb;
 	bool https;
 };
@@ -186,6 +187,12 @@ void api_prompts_list(struct http_req *r, void *arg);
 void api_prompts_put(struct http_req *r, void *arg);
 void api_prompts_get(struct http_req *r, void *arg);
 void api_prompts_delete(struct http_req *r, void *arg);
+
+/* res_recordings.c: a recording's file; the tenant's recording settings */
+void api_recordings_audio(struct http_req *r, void *arg);
+void api_recordings_delete(struct http_req *r, void *arg);
+void api_recording_settings_get(struct http_req *r, void *arg);
+void api_recording_settings_patch(struct http_req *r, void *arg);
 
 /* metrics.c, openapi.c */
 void api_metrics_route(struct http_req *r, void *arg);

@@ -73,6 +73,15 @@ const struct api_route_doc api_route_docs[] = {
 	{ "PATCH", "/api/v1/speech/settings",
 	  "Change speech settings (the fields given; \"\" clears a text); used from the next job",
 	  NULL, true },
+	{ "GET", "/api/v1/recording/settings",
+	  "The tenant's recording settings: record_calls (the default), the announcement prompt, "
+	  "the caller's opt-out key, the files' rate and the retention of call recordings in days "
+	  "(0: kept)", NULL, true },
+	{ "PATCH", "/api/v1/recording/settings", "Change recording settings (the fields given)",
+	  NULL, true },
+	{ "GET", "/api/v1/recordings/{id}/audio",
+	  "A recording or voicemail message as WAV (audited as a sensitive read)", NULL, true },
+	{ "DELETE", "/api/v1/recordings/{id}", "Delete a recording and its file", NULL, true },
 	{ NULL, NULL, NULL, NULL, false },
 };
 

@@ -42,6 +42,10 @@ static const struct perm_row perms[] = {
 	{ "jobs",         { L | G,   L|G|C,  L|G|C|D,    L|G|C|D, L | G | C | D } },
 	{ "usage",        { 0,       0,      L,          L,       L } },
 	{ "speech_settings", { 0,    0,      G,          G | U,   G | U } },
+	{ "recordings",   { 0,       0,      L | G,      L|G|U|D, L | G | U | D } },
+	{ "recording_rules", { L | G, 0,     L | G,      ALL,     ALL } },
+	{ "recording_settings", { G, 0,      G,          G | U,   G | U } },
+	{ "mailboxes",    { L | G,   0,      L | G,      ALL,     ALL } },
 	{ NULL, { 0 } },
 };
 

@@ -63,6 +63,7 @@ static const struct api_field cdr_fields[] = {
 	{ .name = "jitter_a_ms", .type = FT_REAL, .flags = FF_RO },
 	{ .name = "jitter_b_ms", .type = FT_REAL, .flags = FF_RO },
 	{ .name = "rtp_stats", .type = FT_TEXT, .flags = FF_RO, .min = 0, .max = 256 },
+	{ .name = "recording", .type = FT_TEXT, .flags = FF_RO | FF_FILTER, .min = 0, .max = 96 },
 	{ .name = NULL },
 };
 

@@ -47,7 +47,9 @@ int call_engine_new(struct call_engine **cp, struct sip_stack *st, struct media_
 	ce->cfg.tts_dir = cfg->tts_dir ? xstrdup(cfg->tts_dir) : NULL;
 	if (workers_new(&ce->workers, sip_stack_loop(st), 2))
 		ce->workers = NULL; /* webhooks and say then take their failure paths */
+	ce->cfg.recordings_dir = cfg->recordings_dir ? xstrdup(cfg->recordings_dir) : NULL;
 	call_ivr_init(ce);
+	call_record_init(ce);
 	ce->journal = journal;
 	ce->cdr = cdr;
 	ce->arg = arg;
@@ -305,6 +307,8 @@ void call_engine_destroy(struct call_engine *ce)
 	hmap_free(&ce->relays);
 	media_sound_unref(ce->moh);
 	call_ivr_fini(ce);
+	call_record_fini(ce);
+	free((char *)ce->cfg.recordings_dir);
 	free((char *)ce->cfg.prompts_dir);
 	free((char *)ce->cfg.sounds_dir);
 	free((char *)ce->cfg.tts_dir);

@@ -21,6 +21,7 @@ struct sip_stack;
 struct sip_tsx;
 struct call;
 struct call_engine;
+struct media_event_info;
 
 struct call_cfg {
 	unsigned no_answer_s;	 /* ringing longer than this: 480 to the caller (0 = never) */
@@ -33,6 +34,8 @@ struct call_cfg {
 	const char *prompts_dir, *sounds_dir;
 	const char *tts_dir;	 /* scenarios' `say`: the TTS cache directory; NULL: no say */
 	bool http_private_ok;	 /* scenarios' webhooks may reach loopback/private addresses */
+	/* Recordings: <recordings_dir>/<tenant id>/<name>.wav. NULL: nothing is recorded. */
+	const char *recordings_dir;
 };
 
 /* Who is calling whom, as the node resolved it. */
@@ -81,7 +84,50 @@ struct call_request {
 	const char *trunk_name; /* the trunk an inbound call came from, or NULL */
 	const struct sip_aor *aor;		 /* internal, inbound: the callee's contacts */
 	const struct call_trunk_target *trunk; /* outbound: the trunk to dial */
+	const char *did; /* inbound: the number (DID) the caller dialed, or NULL */
 };
+
+/* ---- recording (call_record.c) ---- */
+
+/* What the node decided about recording a call, asked when its callee answers. */
+struct call_record_policy {
+	bool record;
+	char prompt[64];  /* played to both first ("this call is recorded"); "" = none */
+	char optout_key;  /* the caller declines with it during the prompt; '\0' = no way */
+	unsigned rate;	  /* 8000 or 16000 */
+};
+/* cdr: tenant, caller, callee, direction of the call; did: the number dialed in, or NULL. */
+typedef void(call_record_policy_fn)(void *arg, const struct store_cdr_row *cdr, const char *did,
+				     struct call_record_policy *out);
+
+/* A recorded file: reported when it starts (done false) and when it is finished or failed. */
+struct call_recording {
+	int64_t tenant_id;
+	const char *name;    /* the file under <recordings_dir>/<tenant id>/, unique */
+	const char *kind;    /* "call" (both parties), "step" (a record step), "voicemail" */
+	const char *call_uuid, *caller, *callee;
+	const char *mailbox; /* voicemail: the mailbox, else NULL */
+	unsigned channels, rate;
+	int64_t start_at;    /* Unix ms */
+	bool done;
+	int err;	     /* done: 0 when the file is there */
+	unsigned ms;	     /* done: its length */
+};
+typedef void(call_recording_fn)(const struct call_recording *r, void *arg);
+
+/* A mailbox for a scenario's voicemail step: false when the tenant has no such mailbox. */
+struct call_mailbox {
+	unsigned max_seconds;
+	char greeting[64]; /* a prompt name; "" = the shipped vm-greeting */
+};
+typedef bool(call_mailbox_fn)(void *arg, int64_t tenant_id, const char *mailbox,
+			      struct call_mailbox *out);
+
+void call_engine_set_recording(struct call_engine *ce, call_record_policy_fn *policy,
+			       call_recording_fn *fn, call_mailbox_fn *mailbox);
+/* The media engine finished (or lost) a recording's file. */
+void call_media_recorded(struct call_engine *ce, uint64_t relay_id,
+			 const struct media_event_info *ev);
 
 /* An authenticated (or trunk) INVITE. Without contacts or a trunk the caller gets 480. The
  * tsx is answered here, now or later. */
@@ -96,8 +142,8 @@ bool call_dialog_request(struct call_engine *ce, struct sip_tsx *tsx, const stru
 			 const struct sip_peer *from);
 /* The media engine's RTP timeout for a relay: the call is hung up. */
 void call_media_timeout(struct call_engine *ce, uint64_t relay_id);
-/* A digit the media engine heard on a relay (RFC 4733 or a tone). */
 struct media_event_info;
+/* A digit the media engine heard on a relay (RFC 4733 or a tone). */
 void call_media_dtmf(struct call_engine *ce, uint64_t relay_id, const struct media_event_info *ev);
 /* Ends every call (graceful stop past its deadline). */
 void call_hangup_all(struct call_engine *ce, const char *cause);

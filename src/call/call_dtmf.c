@@ -33,6 +33,8 @@ void call_media_dtmf(struct call_engine *ce, uint64_t relay_id, const struct med
 		return;
 	log_info("call", "call %s: DTMF '%c' %ums from %s (%s)", c->uuid, ev->digit,
 		 ev->duration_ms, ev->side ? "callee" : "caller", ev->inband ? "tone" : "rfc4733");
+	if (call_record_digit(c, ev))
+		return; /* the caller declined the recording */
 	if (c->ivr && c->winner < 0) {
 		if (ev->side == 0)
 			call_ivr_digit(c, ev->digit); /* the scenario reads the caller's digits */

@@ -85,6 +85,15 @@ struct call {
 	bool a_is_uac;		/* click-to-call: we sent A's INVITE (a.tsx is a client tsx,
 				 * not a ref of ours) */
 	struct call_session_timer se;
+	char did[64];		/* the number dialed in, "" = none (recording rules) */
+	struct call_consent {	/* recording of the bridged call (call_record.c) */
+		enum { CONSENT_NONE, CONSENT_ASKING, CONSENT_RECORDING, CONSENT_DECLINED,
+		       CONSENT_FAILED } state;
+		unsigned play[2];	/* the announcement playing to each side, 0: none */
+		char key;		/* the opt-out key, '\0': none */
+		unsigned rate;
+	} consent;
+	unsigned nrec;		/* files recorded so far (names of later ones are numbered) */
 };
 
 struct call_engine {
@@ -107,6 +116,11 @@ struct call_engine {
 	struct workers *workers;	/* owned: scenarios' webhooks and speech */
 	struct hmap prompts;		/* struct call_prompt by path (call_prompt.c) */
 	struct hmap rotation;		/* round-robin positions by group (call_scenario.c) */
+	call_record_policy_fn *record_policy; /* NULL: calls are not recorded */
+	call_recording_fn *recording;	/* NULL: nobody is told */
+	call_mailbox_fn *mailbox;	/* NULL: no voicemail */
+	struct hmap recs;		/* struct call_rec by rec_id: files not finished yet */
+	struct media_sound *beep;	/* ref: before a record step or a voicemail message */
 };
 
 /* call.c */
@@ -280,6 +294,29 @@ void call_ivr_ended(struct call *c);	   /* the call ended: pending work stopped 
 void call_ivr_digit(struct call *c, char digit);
 void call_ivr_init(struct call_engine *ce);
 void call_ivr_fini(struct call_engine *ce);
+
+/* call_record.c: recording a bridged call with consent, and the files of recordings. */
+void call_record_init(struct call_engine *ce);
+void call_record_fini(struct call_engine *ce);
+/* The callee answered: the policy decides; the announcement plays, then the recording runs. */
+void call_record_answered(struct call *c);
+/* A digit or a prompt's end the consent step takes: true when it did. */
+bool call_record_digit(struct call *c, const struct media_event_info *ev);
+bool call_record_played(struct call *c, const struct media_event_info *ev);
+/* Starts a recording of c's relay: kind and mailbox as in struct call_recording; the file's
+ * name in name. 0 or an errno (no recordings dir, EBUSY, ...). */
+int call_record_start(struct call *c, const char *kind, const char *mailbox, unsigned rate,
+		      unsigned channels, char *name, size_t size, unsigned *rec_id);
+
+/* call_scenario_record.c: the record and voicemail steps (host operations). */
+struct scenario_record;
+int call_ivr_record(void *host, const struct scenario_record *r);
+int call_ivr_voicemail(void *host, const char *mailbox);
+/* Digits, prompt ends and finished files for a record or voicemail step: true if taken. */
+bool call_ivr_record_digit(struct call *c, char digit);
+bool call_ivr_record_played(struct call *c, unsigned play_id);
+void call_ivr_recorded(struct call *c, unsigned rec_id, const char *name, int err);
+void call_ivr_record_end(struct call_ivr *v); /* the call ended: timers stopped */
 
 /* call_prompt.c: prompts by name, each file read once and re-read when it changes. */
 /* The sound of prompt name for tenant_id (ref; unref it), or NULL with errno ENOENT/EINVAL. */

@@ -253,6 +253,7 @@ static void b_answered(struct call *c, int i, const struct sip_msg *resp)
 	call_answer_now(c, &sdp);
 	buf_free(&sdp);
 	log_info("call", "call %s answered by %s", c->uuid, b->remote_target);
+	call_record_answered(c);
 }
 
 static void b_provisional(struct call *c, const struct call_leg *b, const struct sip_msg *resp)
@@ -562,6 +563,7 @@ void call_cdr_start(struct call *c, const struct sip_msg *req, const struct call
 	snprintf(r->callee, sizeof(r->callee), "%s", cr->callee->user);
 	snprintf(r->direction, sizeof(r->direction), "%s", cr->direction ? cr->direction : "internal");
 	snprintf(r->trunk, sizeof(r->trunk), "%s", trunk ? trunk : "");
+	snprintf(c->did, sizeof(c->did), "%s", cr->did ? cr->did : "");
 	r->start_at = (int64_t)time_wall_ms();
 }
 

@@ -5,7 +5,7 @@
 #include "call/call_int.h"
 #include "scenario/scenario.h"
 
-enum ivr_wait { IVR_NONE, IVR_PLAY, IVR_COLLECT, IVR_DIAL, IVR_HTTP, IVR_SAY };
+enum ivr_wait { IVR_NONE, IVR_PLAY, IVR_COLLECT, IVR_DIAL, IVR_HTTP, IVR_SAY, IVR_RECORD };
 
 struct call_ivr {
 	struct call *c;		     /* borrowed back-pointer */
@@ -34,6 +34,16 @@ struct call_ivr {
 	bool originate;	   /* click-to-call: no scenario, a failed dial ends the call */
 	unsigned first_fork; /* c->b index where the current attempt's forks start */
 	struct timer t_dial;
+	/* record and voicemail (call_scenario_record.c) */
+	unsigned rec_id;	/* the file being recorded, 0: none yet */
+	unsigned rec_play;	/* the greeting or the beep playing before it, 0: none */
+	bool rec_greeting;	/* rec_play is a voicemail greeting: the beep comes next */
+	bool rec_beep;		/* a beep goes before the recording */
+	bool rec_vm;		/* a voicemail message: rec_box is its mailbox */
+	char rec_term;		/* the key that ends the recording, '\0': none */
+	unsigned rec_max_s;
+	char rec_box[64];
+	struct timer t_rec;	/* the longest recording */
 };
 
 /* call_scenario.c */

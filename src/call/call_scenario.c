@@ -130,6 +130,8 @@ void call_ivr_digit(struct call *c, char digit)
 {
 	struct call_ivr *v = c->ivr;
 
+	if (call_ivr_record_digit(c, digit))
+		return;
 	if (v->wait != IVR_COLLECT)
 		return; /* no one asks: a digit during a plain prompt or a dial is dropped */
 	call_ivr_stop_prompt(v); /* barge-in */
@@ -153,6 +155,8 @@ void call_media_played(struct call_engine *ce, uint64_t relay_id, const struct m
 	struct call *c = call_by_relay(ce, relay_id);
 	struct call_ivr *v = c ? c->ivr : NULL;
 
+	if (c && (call_record_played(c, ev) || call_ivr_record_played(c, ev->play_id)))
+		return; /* a recording's announcement, greeting or beep */
 	if (!v || !ev->play_id || ev->play_id != v->play_id)
 		return; /* a prompt cut short and replaced, or a call gone */
 	v->play_id = 0;
@@ -233,6 +237,8 @@ static const struct scenario_host_ops ivr_ops = {
 	.dial = call_ivr_dial,
 	.http_request = call_ivr_http,
 	.transfer = call_ivr_transfer,
+	.record = call_ivr_record,
+	.voicemail = call_ivr_voicemail,
 	.hangup = host_hangup,
 	.now = host_now,
 	.list_contains = host_list_contains,
@@ -311,6 +317,7 @@ void call_start_scenario(struct call_engine *ce, struct sip_tsx *tsx, const stru
 	buf_init(&v->answer, 0);
 	timer_init(&v->t_digit);
 	timer_init(&v->t_dial);
+	timer_init(&v->t_rec);
 	c->ivr = v;
 	call_cdr_start(c, req, r);
 	if (call_leg_a_init(c, tsx, req, from))
@@ -350,6 +357,7 @@ void call_ivr_ended(struct call *c)
 
 	timer_cancel(&v->t_digit);
 	timer_cancel(&v->t_dial);
+	call_ivr_record_end(v);
 	if (v->dialing)
 		call_cancel_forks(c, c->winner);
 	v->dialing = false;
@@ -365,6 +373,7 @@ void call_ivr_free(struct call *c)
 		return;
 	timer_cancel(&v->t_digit);
 	timer_cancel(&v->t_dial);
+	call_ivr_record_end(v);
 	scenario_engine_destroy(v->eng);
 	call_ivr_dial_clear(v);
 	buf_free(&v->answer);

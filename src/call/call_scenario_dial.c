@@ -328,6 +328,7 @@ void call_ivr_answered(struct call *c, int i, const struct sip_msg *resp)
 	ringback(v, false);
 	call_ivr_answer(v);
 	log_info("call", "call %s answered by %s (scenario dial)", c->uuid, b->remote_target);
+	call_record_answered(c);
 	if (v->transfer) {
 		struct scenario_event ev = { .type = SCENARIO_EV_DONE };
 		call_ivr_feed(v, &ev);

@@ -1,12 +1,14 @@
 /* The media engine's control side: configuration, relay ids, stats and events. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/obj.h"
 #include "core/queue.h"
+#include "core/workers.h"
 #include "media/dtmf.h"
 #include "media/engine.h"
 
@@ -79,6 +81,10 @@ static int media_engine_setup(struct media_engine *m, const struct media_cfg *cf
 	err = mqueue_new(&m->events, m->ctl, media_engine_on_event, m);
 	if (err)
 		return err;
+	/* one thread, so a recording's chunks are written in the order they were cut */
+	err = workers_new(&m->writer, m->ctl, 1);
+	if (err)
+		return err;
 	m->nthreads = cfg->threads ? cfg->threads : media_threads_default();
 	if (m->nthreads > MEDIA_MAX_THREADS)
 		m->nthreads = MEDIA_MAX_THREADS;
@@ -125,6 +131,9 @@ void media_engine_destroy(struct media_engine *m)
 	m->stopping = true;
 	for (unsigned i = 0; m->threads && i < m->nthreads; i++)
 		media_thread_stop(&m->threads[i]);
+	/* the relays are detached, their recordings queued: every file is finished here (their
+	 * RECORDED events are not delivered while stopping: start-up takes stock of them) */
+	workers_destroy(m->writer);
 	/* the threads are gone: only the directory's refs are left */
 	hmap_iter_init(&it, &m->relays);
 	while ((n = hmap_iter_next(&it)) != NULL) {
@@ -326,6 +335,58 @@ int media_relay_prompt(struct media_engine *m, uint64_t id, int side, struct med
 	p->play_id = *play_id = ++m->last_play_id ? m->last_play_id : ++m->last_play_id;
 	media_thread_play(r->th, obj_ref(r), side, p);
 	return 0;
+}
+
+int media_relay_record_start(struct media_engine *m, uint64_t id,
+			     const struct media_record_opts *o, unsigned *rec_id)
+{
+	unsigned rate = o && o->rate ? o->rate : 8000, ch = o && o->channels ? o->channels : 2;
+
+	if (!o || !o->path || !*o->path || strlen(o->path) > 4000 ||
+	    (rate != 8000 && rate != 16000) || (ch != 1 && ch != 2))
+		return EINVAL;
+	struct media_relay *r = media_engine_find(m, id);
+	if (!r)
+		return ENOENT;
+	if (r->rec_id)
+		return EBUSY;
+	r->rec_id = ++m->last_rec_id ? m->last_rec_id : ++m->last_rec_id;
+	struct media_rec_file *f = media_rec_file_new(m, id, r->rec_id, o->path, rate, ch);
+	if (media_rec_file_open(m->writer, f)) {
+		free(f->path);
+		free(f->tmp);
+		free(f);
+		r->rec_id = 0;
+		return EAGAIN;
+	}
+	/* the ring is allocated here, so the media thread never allocates for it */
+	media_thread_record(r->th, obj_ref(r), media_rec_new(f));
+	*rec_id = r->rec_id;
+	return 0;
+}
+
+int media_relay_record_stop(struct media_engine *m, uint64_t id)
+{
+	struct media_relay *r = media_engine_find(m, id);
+
+	if (!r || !r->rec_id)
+		return ENOENT;
+	r->rec_id = 0;
+	media_thread_record(r->th, obj_ref(r), NULL);
+	return 0;
+}
+
+void media_engine_recorded(struct media_engine *m, uint64_t relay_id, unsigned rec_id, int err,
+			   unsigned ms)
+{
+	struct media_relay *r = media_engine_find(m, relay_id);
+	struct media_event_info ev = {
+		.type = MEDIA_EV_RECORDED, .rec_id = rec_id, .rec_err = err, .rec_ms = ms};
+
+	if (r && r->rec_id == rec_id)
+		r->rec_id = 0; /* it ended by itself (the longest length) */
+	if (!m->stopping && m->fn)
+		m->fn(relay_id, &ev, m->arg);
 }
 
 void media_relay_close(struct media_engine *m, uint64_t id)

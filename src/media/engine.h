@@ -20,6 +20,7 @@
 #include "media/jitter.h"
 #include "media/quality.h"
 #include "media/media.h"
+#include "media/record.h"
 #include "media/rtp.h"
 #include "media/transcode.h"
 #include "net/addr.h"
@@ -139,6 +140,7 @@ struct media_relay {
 	uint64_t id;		 /* immutable */
 	struct media_thread *th; /* borrowed, immutable */
 	struct hmap_node node;	 /* control directory; control thread only */
+	unsigned rec_id;	 /* control thread: the recording running, 0 = none */
 	/* media thread */
 	struct media_relay *prev, *next; /* the thread's list */
 	struct media_side side[2];
@@ -149,6 +151,7 @@ struct media_relay {
 	uint64_t play_next_ms; /* when the next tick is due: ticks keep time, not just pace */
 	struct timer jb_timer; /* when the next packet leaves a transcoder's jitter buffer */
 	struct timer rtcp_timer; /* our reports on transcoded streams */
+	struct media_rec *rec;	 /* owned: the recording, NULL = none */
 	bool rtcp_on;
 	unsigned seen_gen;
 	uint32_t seen_codec_gen;
@@ -208,6 +211,8 @@ struct media_engine {
 	struct hmap relays; /* id -> relay; control thread only */
 	uint64_t last_id;
 	unsigned last_play_id;
+	unsigned last_rec_id;
+	struct workers *writer; /* owned: one thread writing recordings */
 	bool stopping;
 };
 
@@ -220,6 +225,8 @@ void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side,
 		       unsigned duration_ms); /* passes a ref */
 void media_thread_play(struct media_thread *th, struct media_relay *r, int side,
 		       struct media_player *p); /* passes a ref and p */
+void media_thread_record(struct media_thread *th, struct media_relay *r,
+			 struct media_rec *rec); /* passes a ref and rec; NULL: stop */
 
 /* relay.c (media thread, or the control thread once media threads are joined) */
 struct media_relay *media_relay_new(void);
@@ -261,5 +268,10 @@ void media_quality_fill(struct media_side_stats *st, const struct media_side *s)
 
 /* engine.c: any thread */
 void media_engine_post(struct media_engine *m, uint64_t id, const struct media_event_info *ev);
+/* engine.c, control thread: a recording's file is finished (err 0) or dropped. */
+void media_engine_recorded(struct media_engine *m, uint64_t relay_id, unsigned rec_id, int err,
+			   unsigned ms);
+/* relay.c, media thread: rec replaces the relay's recording (NULL: stop it). */
+void media_relay_record(struct media_relay *r, struct media_rec *rec);
 
 #endif

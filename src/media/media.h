@@ -22,7 +22,7 @@ struct media_cfg {
 	unsigned rtp_timeout_s;	     /* 0 = off */
 };
 
-enum media_event { MEDIA_EV_TIMEOUT = 1, MEDIA_EV_DTMF, MEDIA_EV_PLAYED };
+enum media_event { MEDIA_EV_TIMEOUT = 1, MEDIA_EV_DTMF, MEDIA_EV_PLAYED, MEDIA_EV_RECORDED };
 
 /* What a media thread reports. */
 struct media_event_info {
@@ -32,8 +32,12 @@ struct media_event_info {
 	unsigned duration_ms;	/* DTMF: as the events said; 0 for a tone */
 	bool inband;		/* DTMF: a tone heard in the audio, not an RFC 4733 event */
 	unsigned play_id;	/* PLAYED: the prompt that played to its end (side: to whom) */
+	unsigned rec_id;	/* RECORDED: the recording whose file is finished (or failed) */
+	int rec_err;		/* RECORDED: 0 (the file is there) or why there is none */
+	unsigned rec_ms;	/* RECORDED: its length */
 };
-/* Runs on the ctl loop; never for a relay already closed. May call media_relay_close. */
+/* Runs on the ctl loop; never for a relay already closed (but RECORDED: a recording ends
+ * after its relay). May call media_relay_close. */
 typedef void(media_event_fn)(uint64_t relay_id, const struct media_event_info *ev, void *arg);
 
 /* 0, EINVAL (cfg), or an errno from creating loops or threads. */
@@ -129,6 +133,28 @@ int media_relay_prompt(struct media_engine *m, uint64_t id, int side, struct med
  * beeps and test tones. */
 int media_sound_tone(struct media_sound **sp, unsigned freq, unsigned freq2, unsigned on_ms,
 		     unsigned off_ms, unsigned total_ms, int dbm0);
+
+/*
+ * Call recording: what side A and side B send, decoded, aligned by time and written as a
+ * 16-bit WAV at rate (8000 or 16000 Hz): stereo (left A, right B) or, channels 1, side A
+ * alone. The media thread buffers and a writer thread writes path.tmp in chunks; on stop
+ * (or when the relay closes, or after MEDIA_REC_MAX_S) the file is fsynced and renamed to
+ * path, then MEDIA_EV_RECORDED reports rec_id, the length or the error (a full disk: the
+ * call goes on). path's directory (and its parent) are made when missing. One recording
+ * per relay at a time: 0, ENOENT (relay), EBUSY (one runs), EINVAL (rate, channels, path).
+ */
+struct media_record_opts {
+	const char *path;
+	unsigned rate;	   /* 0 = 8000 */
+	unsigned channels; /* 0 = 2 */
+};
+int media_relay_record_start(struct media_engine *m, uint64_t id,
+			     const struct media_record_opts *o, unsigned *rec_id);
+/* Stops the relay's recording (the file is finished in the background). 0 or ENOENT. */
+int media_relay_record_stop(struct media_engine *m, uint64_t id);
+/* An unfinished recording (path.tmp, left by a crash) made a valid file at path, its
+ * length in *seconds: 0, ENOENT (no .tmp), EBADMSG (no audio: the .tmp is removed). */
+int media_record_recover(const char *path, unsigned *seconds);
 
 /* Returns at once; the media thread closes the sockets and the ports go back to the pool. */
 void media_relay_close(struct media_engine *m, uint64_t id); /* unknown id: no-op */

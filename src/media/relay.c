@@ -18,6 +18,7 @@ static void media_relay_free(void *obj)
 		media_xcode_destroy(r->cfg[i].xc);
 		media_player_destroy(r->side[i].player);
 	}
+	media_rec_destroy(r->rec); /* never attached: detach finishes an attached one */
 	pthread_mutex_destroy(&r->lock);
 }
 
@@ -295,6 +296,32 @@ void media_out_copy(void *arg, const uint8_t *p, size_t len)
 	media_out_queue(o, o->b->out[o->n], len);
 }
 
+/* What a side says goes to the recording before the packet is touched (PT, numbers). */
+static void media_relay_record_rtp(struct media_relay *r, int side, const struct rtp_header *h,
+				   const uint8_t *p, uint64_t now)
+{
+	const struct media_side *s = &r->side[side];
+
+	if (!s->codec || h->pt != s->pt)
+		return; /* events, comfort noise, a codec we were not told of */
+	media_rec_feed(r->rec, side, s->codec, h, p, now, &r->th->batch->pcm, r->th->m->writer);
+	if (media_rec_full(r->rec))
+		media_relay_record(r, NULL);
+}
+
+void media_relay_record(struct media_relay *r, struct media_rec *rec)
+{
+	uint64_t now = loop_now(r->th->loop);
+
+	if (r->rec)
+		media_rec_finish(r->rec, now, r->th->m->writer);
+	r->rec = rec;
+	if (rec) {
+		rec->started = true;
+		rec->start_ms = now;
+	}
+}
+
 static void media_sock_on_read(int fd, unsigned events, void *arg)
 {
 	struct media_sock *ms = arg;
@@ -312,6 +339,8 @@ static void media_sock_on_read(int fd, unsigned events, void *arg)
 		enum media_take t = media_sock_take(ms, o.b, i, now, &rh);
 		if (t == MEDIA_TAKE_DROP)
 			continue;
+		if (t == MEDIA_TAKE_RTP && r->rec)
+			media_relay_record_rtp(r, ms->side, &rh, o.b->data[i], now);
 		if (!can) {
 			/* the other side is on hold or unknown; the digits still count (a menu) */
 			r->side[ms->side].st.dropped++;
@@ -356,6 +385,7 @@ void media_relay_detach(struct media_relay *r)
 	struct media_thread *th = r->th;
 
 	media_play_stop(r);
+	media_relay_record(r, NULL); /* a recording ends with its relay */
 	for (int s = 0; s < 2; s++)
 		for (int k = 0; k < 2; k++)
 			loop_fd_del(th->loop, r->side[s].sock[k].fd);

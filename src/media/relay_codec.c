@@ -176,7 +176,8 @@ void media_codec_route(struct media_out *o, uint8_t *p, const struct rtp_header 
 	struct media_side *in = &r->side[o->ms->side], *out = &r->side[!o->ms->side];
 
 	if (out->player) {
-		in->st.dropped++; /* the other side hears music instead */
+		in->st.dropped++; /* the other side hears music or a prompt instead */
+		media_codec_hear(r, in, h, p); /* but a digit still counts (an opt-out key) */
 		return;
 	}
 	/* until both offer and answer are known, the relay stays a plain relay; the digits of

@@ -9,7 +9,7 @@
 #include "core/queue.h"
 #include "media/engine.h"
 
-enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE, MEDIA_CMD_DTMF, MEDIA_CMD_PLAY };
+enum media_cmd_op { MEDIA_CMD_ADD, MEDIA_CMD_CLOSE, MEDIA_CMD_DTMF, MEDIA_CMD_PLAY, MEDIA_CMD_RECORD };
 
 struct media_cmd {
 	enum media_cmd_op op;
@@ -18,6 +18,7 @@ struct media_cmd {
 	char digit;
 	unsigned duration_ms;
 	struct media_player *player; /* owned; NULL: stop */
+	struct media_rec *rec;	     /* owned; NULL: stop */
 };
 
 static void media_thread_on_cmd(void *msg, void *arg)
@@ -32,6 +33,9 @@ static void media_thread_on_cmd(void *msg, void *arg)
 		obj_unref(c->r);
 	} else if (c->op == MEDIA_CMD_PLAY) {
 		media_play_music(c->r, c->side, c->player);
+		obj_unref(c->r);
+	} else if (c->op == MEDIA_CMD_RECORD) {
+		media_relay_record(c->r, c->rec);
 		obj_unref(c->r);
 	} else {
 		media_relay_detach(c->r);
@@ -62,7 +66,7 @@ void media_thread_dtmf(struct media_thread *th, struct media_relay *r, int side,
 {
 	struct media_cmd *c = xcalloc(1, sizeof(*c));
 
-	*c = (struct media_cmd){MEDIA_CMD_DTMF, r, side, digit, duration_ms, NULL};
+	*c = (struct media_cmd){MEDIA_CMD_DTMF, r, side, digit, duration_ms, NULL, NULL};
 	media_thread_push_cmd(th, c);
 }
 
@@ -71,7 +75,15 @@ void media_thread_play(struct media_thread *th, struct media_relay *r, int side,
 {
 	struct media_cmd *c = xcalloc(1, sizeof(*c));
 
-	*c = (struct media_cmd){MEDIA_CMD_PLAY, r, side, 0, 0, p};
+	*c = (struct media_cmd){MEDIA_CMD_PLAY, r, side, 0, 0, p, NULL};
+	media_thread_push_cmd(th, c);
+}
+
+void media_thread_record(struct media_thread *th, struct media_relay *r, struct media_rec *rec)
+{
+	struct media_cmd *c = xcalloc(1, sizeof(*c));
+
+	*c = (struct media_cmd){MEDIA_CMD_RECORD, r, 0, 0, 0, NULL, rec};
 	media_thread_push_cmd(th, c);
 }
 

@@ -13,6 +13,7 @@
 #include "node/directory.h"
 #include "node/node.h"
 #include "node/lists.h"
+#include "node/recording.h"
 #include "node/scenarios.h"
 #include "node/trunks.h"
 #include "sip/location.h"
@@ -26,11 +27,13 @@ static void host_changed(void *arg, enum api_change what, int64_t tenant_id)
 
 	if (n->api_detached)
 		return;
-	static const char *const names[] = { "directory", "trunks", "scenarios", "lists" };
+	static const char *const names[] = { "directory", "trunks", "scenarios", "lists",
+					     "recording settings" };
 
 	rc = what == API_CHANGED_DIRECTORY   ? directory_load(n->dir, n->store)
 	     : what == API_CHANGED_SCENARIOS ? node_scenarios_load(n)
 	     : what == API_CHANGED_LISTS     ? node_lists_load(n)
+	     : what == API_CHANGED_RECORDING ? node_recordings_load(n)
 					     : node_trunks_load(n);
 	if (rc)
 		log_error("api", "refreshing the %s after a change: %s", names[what], strerror(rc));
@@ -245,6 +248,7 @@ int node_api_open(struct node *n)
 		.jobs_dir = jobs_dir,
 		.prompts_dir = prompts_dir,
 		.prompts_quota_mb = (unsigned)s->prompts_quota,
+		.recordings_dir = node_recordings_dir(n),
 	};
 	struct api_host host = {
 		.arg = n,
@@ -282,6 +286,8 @@ void node_api_call_event(struct node *n, const char *type, const struct store_cd
 		json_object_set_new(d, "disposition", json_string(r->disposition));
 		json_object_set_new(d, "hangup_cause", json_string(r->hangup_cause));
 		json_object_set_new(d, "billsec", json_integer(r->billsec));
+		if (r->recording[0])
+			json_object_set_new(d, "recording", json_string(r->recording));
 	}
 	api_event(n->api, r->tenant_id, type, d);
 }

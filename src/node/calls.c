@@ -18,6 +18,7 @@
 #include "node/directory.h"
 #include "node/node.h"
 #include "node/lists.h"
+#include "node/recording.h"
 #include "node/scenarios.h"
 #include "node/trunks.h"
 #include "sip/stack.h"
@@ -79,6 +80,8 @@ static void on_media_event(uint64_t relay_id, const struct media_event_info *ev,
 		call_media_dtmf(n->calls, relay_id, ev);
 	else if (ev->type == MEDIA_EV_PLAYED && n->calls)
 		call_media_played(n->calls, relay_id, ev);
+	else if (ev->type == MEDIA_EV_RECORDED && n->calls)
+		call_media_recorded(n->calls, relay_id, ev);
 }
 
 static void heartbeat_op(struct db *db, void *arg)
@@ -155,6 +158,7 @@ int node_calls_open(struct node *n)
 		.http_private_ok = s->webhook_private_targets,
 		.sounds_dir = access(NODE_PROMPTS_INSTALLED, R_OK) == 0 ? NODE_PROMPTS_INSTALLED
 									 : NODE_PROMPTS_SOURCE,
+		.recordings_dir = node_recordings_dir(n),
 	};
 	struct reconcile_job job = { 0 };
 	int err = store_run_sync(n->store, reconcile_op, &job);
@@ -329,7 +333,7 @@ static bool inbound_scenario(struct node *n, struct sip_tsx *tsx, const struct s
 	struct call_party a = { t->row.id, caller_num, caller_name, t->row.domain };
 	struct call_party b = { t->row.id, num->number, "", t->row.domain };
 	struct call_request r = { .caller = &a, .callee = &b, .direction = "inbound",
-				  .trunk_name = trunk->row.name };
+				  .trunk_name = trunk->row.name, .did = num->number };
 	return call_scenario(n, tsx, req, from, &r, num->scenario_id);
 }
 
@@ -369,6 +373,7 @@ void node_call_inbound(struct node *n, struct sip_tsx *tsx, const struct sip_msg
 	struct call_request r = {
 		.caller = &a, .callee = &b, .direction = "inbound", .trunk_name = trunk->row.name,
 		.aor = sip_location_find(n->loc, t->row.id, str_c(callee->row.number)),
+		.did = num->number,
 	};
 	if (callee->row.scenario_id && call_scenario(n, tsx, req, from, &r, callee->row.scenario_id))
 		return;

@@ -17,6 +17,7 @@
 #include "node/directory.h"
 #include "node/node.h"
 #include "node/lists.h"
+#include "node/recording.h"
 #include "node/scenarios.h"
 #include "api/api.h"
 #include "node/trunks.h"
@@ -179,8 +180,11 @@ static int open_sip(struct node *n)
 		log_error("scenario", "loading scenarios: %s", strerror(err));
 	if ((err = node_lists_load(n)))
 		log_error("node", "loading number lists: %s", strerror(err));
+	if ((err = node_recordings_open(n)))
+		return err;
 	if ((err = node_calls_open(n)))
 		return err;
+	node_recordings_attach(n);
 	if ((err = node_listen(n)))
 		return err;
 	/* after the listeners: registrations put their local address in Contact */
@@ -299,6 +303,7 @@ void node_close(struct node *n)
 	if (n->store)
 		store_close(n->store);
 	node_api_close(n); /* after the store: its completions hold API requests */
+	node_recordings_close(n); /* after the store: its retention jobs are done */
 	directory_destroy(n->dir);
 	if (n->sigfd >= 0) {
 		loop_fd_del(n->loop, n->sigfd);

@@ -27,6 +27,7 @@ struct media_engine;
 struct node_trunks;
 struct node_scenarios;
 struct node_lists;
+struct node_recordings;
 struct directory;
 struct loop;
 struct sip_auth;
@@ -67,6 +68,7 @@ struct node {
 	struct node_trunks *trunks;  /* owned */
 	struct node_scenarios *scenarios; /* owned: the active scenarios, parsed */
 	struct node_lists *lists;    /* owned: black and white lists */
+	struct node_recordings *recs;     /* owned: recording settings, mailboxes (recording.c) */
 	struct api *api;             /* owned */
 	bool api_detached;           /* shutting down: API callbacks no longer reach the node */
 	uint64_t calls_started;

@@ -52,14 +52,15 @@ static int insert_cdr(struct db *db, const struct store_cdr_row *r)
 		opt_quality(qa, qa->mos), opt_quality(qb, qb->mos), opt_quality(qa, qa->loss_pct),
 		opt_quality(qb, qb->loss_pct), opt_quality(qa, qa->jitter_ms),
 		opt_quality(qb, qb->jitter_ms),
+		r->recording[0] ? DBV_TEXT(r->recording) : DBV_NULL,
 	};
 	return db_exec(db,
 		       "INSERT INTO cdrs (tenant_id, call_id, uuid, caller, caller_name, callee, "
 		       "direction, start_at, answer_at, end_at, duration_s, billsec, disposition, "
 		       "hangup_cause, hangup_side, codec, trunk, rtp_stats, mos_a, mos_b, loss_a, "
-		       "loss_b, jitter_a_ms, jitter_b_ms) "
+		       "loss_b, jitter_a_ms, jitter_b_ms, recording) "
 		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?/100.0, ?/100.0, "
-		       "?/100.0, ?/100.0, ?/100.0, ?/100.0)",
+		       "?/100.0, ?/100.0, ?/100.0, ?/100.0, ?)",
 		       p, sizeof(p) / sizeof(p[0]));
 }
 
@@ -79,7 +80,8 @@ int store_cdr_finish(struct db *db, const struct store_cdr_row *r)
 	"id, tenant_id, call_id, uuid, caller, caller_name, callee, direction, start_at, "    \
 	"COALESCE(answer_at, 0), end_at, duration_s, billsec, disposition, hangup_cause, "    \
 	"hangup_side, codec, trunk, rtp_stats, " CDR_Q("mos_a") ", " CDR_Q("mos_b") ", "      \
-	CDR_Q("loss_a") ", " CDR_Q("loss_b") ", " CDR_Q("jitter_a_ms") ", " CDR_Q("jitter_b_ms")
+	CDR_Q("loss_a") ", " CDR_Q("loss_b") ", " CDR_Q("jitter_a_ms") ", " CDR_Q("jitter_b_ms") \
+	", COALESCE(recording, '')"
 
 /* Columns 19.. as each leg's quality. */
 static void cdr_quality_from_row(const struct db_value *c, struct store_cdr_row *r)
@@ -97,7 +99,7 @@ static int cdr_from_row(const struct db_row *row, struct store_cdr_row *r)
 {
 	const struct db_value *c = row->cols;
 
-	if (row->ncols != 25)
+	if (row->ncols != 26)
 		return EPROTO;
 	memset(r, 0, sizeof(*r));
 	r->id = c[0].i;
@@ -118,7 +120,8 @@ static int cdr_from_row(const struct db_row *row, struct store_cdr_row *r)
 	    db_value_copy(&c[15], r->hangup_side, sizeof(r->hangup_side)) ||
 	    db_value_copy(&c[16], r->codec, sizeof(r->codec)) ||
 	    db_value_copy(&c[17], r->trunk, sizeof(r->trunk)) ||
-	    db_value_copy(&c[18], r->rtp_stats, sizeof(r->rtp_stats)))
+	    db_value_copy(&c[18], r->rtp_stats, sizeof(r->rtp_stats)) ||
+	    db_value_copy(&c[25], r->recording, sizeof(r->recording)))
 		return EOVERFLOW;
 	cdr_quality_from_row(c, r);
 	return 0;

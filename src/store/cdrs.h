@@ -35,6 +35,8 @@ struct store_cdr_row {
 		bool has_quality;
 		double mos, loss_pct, jitter_ms;
 	} quality[2];
+	/* the consent decision: the recording's name, "declined", "failed"; "" = not recorded */
+	char recording[96];
 };
 
 typedef int(store_cdr_fn)(const struct store_cdr_row *row, void *arg); /* non-zero stops */

@@ -3,16 +3,63 @@
 the INFO bodies it gets, answers the caller's BYE, and writes what it saw as JSON.
 
 rtp_uas.py --sip-port P --media-port M --codec PCMU/8000/0 [--events PT] [--events-rate R]
-           --out FILE [--timeout S]
+           [--tone HZ] --out FILE [--timeout S]
+With --tone (PCMU or PCMA) it sends that tone from its answer on, 20 ms a packet, to the
+address the offer announced, until the BYE.
 Each RTP packet is recorded as [pt, marker, seq, ts, ssrc, first 4 payload bytes as hex,
 the whole payload as hex].
 """
 import argparse
 import json
+import math
+import os
+import random
+import re
 import select
 import socket
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import alaw  # noqa: E402
+
+
+def ulaw_sample(pcm):
+    sign = 0x80 if pcm < 0 else 0
+    pcm = min(abs(pcm), 32635) + 0x84
+    exp = max(0, pcm.bit_length() - 8)
+    return ~(sign | (exp << 4) | ((pcm >> (exp + 3)) & 0x0F)) & 0xFF
+
+
+def offer_address(sdp):
+    """The audio address of an SDP offer: (ip, port) or None."""
+    ip = re.search(r"^c=IN IP4 (\S+)", sdp, re.M)
+    port = re.search(r"^m=audio (\d+)", sdp, re.M)
+    return (ip.group(1), int(port.group(1))) if ip and port else None
+
+
+class Tone:
+    """Tone packets in the answered codec, one every 20 ms of the clock."""
+
+    def __init__(self, freq, codec):
+        name, _, pt = codec.split("/")
+        self.freq, self.pt, self.law = freq, int(pt), name.upper()
+        self.seq, self.ts, self.ssrc = random.getrandbits(16), random.getrandbits(32), 0x70e
+        self.start, self.sent = None, 0
+
+    def due(self, sock, dest):
+        now = time.time()
+        if self.start is None:
+            self.start = now
+        while dest and self.sent * 0.02 <= now - self.start:
+            pcm = [int(8000 * math.sin(2 * math.pi * self.freq * (self.sent * 160 + i) / 8000))
+                   for i in range(160)]
+            payload = alaw.encode(pcm) if self.law == "PCMA" else bytes(ulaw_sample(x) for x in pcm)
+            hdr = bytes([0x80, self.pt | (0x80 if self.sent == 0 else 0)])
+            hdr += (self.seq & 0xFFFF).to_bytes(2, "big") + (self.ts & 0xFFFFFFFF).to_bytes(4, "big")
+            hdr += self.ssrc.to_bytes(4, "big")
+            sock.sendto(hdr + payload, dest)
+            self.seq, self.ts, self.sent = self.seq + 1, self.ts + 160, self.sent + 1
 
 
 def headers(msg):
@@ -76,6 +123,7 @@ def main():
     ap.add_argument("--events-rate", type=int, default=8000)
     ap.add_argument("--out", required=True)
     ap.add_argument("--timeout", type=float, default=30)
+    ap.add_argument("--tone", type=float, default=0)
     args = ap.parse_args()
     sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sip.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -85,8 +133,12 @@ def main():
     seen = {"rtp": [], "info": [], "invite": "", "bye": False}
     deadline = time.time() + args.timeout
     tag = "uas%d" % args.sip_port
+    tone = Tone(args.tone, args.codec) if args.tone else None
+    dest = None
     while time.time() < deadline and not seen["bye"]:
-        ready, _, _ = select.select([sip, rtp], [], [], 0.2)
+        if tone and dest:
+            tone.due(rtp, dest)
+        ready, _, _ = select.select([sip, rtp], [], [], 0.01 if tone and dest else 0.2)
         for s in ready:
             data, peer = s.recvfrom(65536)
             if s is rtp:
@@ -97,6 +149,7 @@ def main():
             method = start.split(" ", 1)[0]
             if method == "INVITE":
                 seen["invite"] = body(msg)
+                dest = offer_address(seen["invite"])
                 contact = "Contact: <sip:uas@127.0.0.1:%d>" % args.sip_port
                 sip.sendto(reply(msg, 200, "OK", tag, contact, answer_sdp(args)), peer)
             elif method in ("INFO", "BYE", "OPTIONS", "UPDATE"):
