@@ -2,7 +2,8 @@
 # Call forwarding of extension 201, set through the REST API, with a Python caller (200) and
 # a Python callee (202, the target) that answers and records what it hears: unavailable (201
 # has no phone), busy (a sipp 201 answers 486), no answer after 5 s (a sipp 201 that only
-# rings), always (201's phone is not rung at all), do-not-disturb (486 to the caller). Then
+# rings), always (201's phone is not rung at all), always to voicemail (a message in 201's
+# mailbox), do-not-disturb (486 to the caller). Then
 # black and white lists on an inbound DID from a trunk peer: a blocked prefix gets 486 and a
 # CDR naming the list, an allow list lets only its numbers through, a white listed caller
 # wins over a black list, and a scenario's list condition routes by the same lists.
@@ -62,7 +63,7 @@ call() # NAME TO [USER [SIP_PORT]]: prints the final status of the caller's INVI
 {
 	python3 "$HERE/rtp_uac.py" --server "127.0.0.1:$ZV_PORT" --user "${3:-200}" \
 		--password "pw-${3:-200}-secret" --to "$2" --sip-port "${4:-$UAC_SIP}" \
-		--media-port "$UAC_RTP" --duration 3 --out "$ZV_DIR/uac-$1.json" >"$ZV_DIR/uac-$1.out" 2>&1
+		--media-port "$UAC_RTP" --duration "${DUR:-3}" --out "$ZV_DIR/uac-$1.json" >"$ZV_DIR/uac-$1.out" 2>&1
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$ZV_DIR/uac-$1.json"
 }
 answered_by_target() # NAME
@@ -109,6 +110,19 @@ zv_assert_eq 200 "$(call always 201)" "forward always"
 wait "$TARGET"
 zv_assert_eq yes "$(answered_by_target always)" "to 202"
 
+# ---- always to voicemail: the caller leaves a message in 201's mailbox
+zv_assert_match '^201$' "$(api POST /api/v1/mailboxes '{"extension": "201", "pin": "4321", "max_seconds": 10}' | head -1)" \
+	"a mailbox for 201"
+forward '{"forward_always": "voicemail"}'
+zv_assert_eq 200 "$(DUR=10 call vm 201)" "forward always to voicemail: the node answers"
+vm=""
+for i in $(seq 30); do
+	vm=$(api GET '/api/v1/recordings?kind=voicemail&mailbox=201' | tail -1)
+	echo "$vm" | grep -q '"status": *"done"' && break
+	sleep 0.2
+done
+zv_assert_match '"mailbox": *"201"' "$vm" "and a message is in 201's mailbox"
+
 # ---- do not disturb, no busy target: 486
 forward '{"forward_always": "", "dnd": true}'
 zv_assert_eq 486 "$(call dnd 201)" "do not disturb: the caller hears busy"
@@ -116,8 +130,8 @@ forward '{"dnd": false}'
 zv_assert_match '^400$' "$(api PATCH "/api/v1/extensions/$EXT201" '{"forward_busy": "a b"}' | head -1)" \
 	"a forwarding target that is neither an extension nor a number: 400"
 
-cdrs=$(zv_ctl show cdrs demo 6)
-zv_assert_eq 4 "$(echo "$cdrs" | grep -c ' 200 *-> 201 *ANSWERED')" "four forwarded calls, each one answered CDR"
+cdrs=$(zv_ctl show cdrs demo 7)
+zv_assert_eq 5 "$(echo "$cdrs" | grep -c ' 200 *-> 201 *ANSWERED')" "five forwarded calls, each one answered CDR"
 zv_assert_match ' 200 +-> 201 +BUSY ' "$cdrs" "and the DND call's CDR is BUSY"
 
 # ---- black and white lists on an inbound DID
