@@ -276,12 +276,16 @@ json_t *api_openapi_build(void)
 				      "required", "text", "properties", "text", "type", "string",
 				      "sentences", "type", "integer", "minimum", 1, "maximum", 50));
 	json_object_set_new(schemas, "Tts",
-			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s]},s:{s:s,s:[s,s]},"
+			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s]},"
+				      "s:{s:s,s:[s,s,s,s,s,s,s],s:s},s:{s:s,s:[s,s],s:s},"
 				      "s:{s:s,s:[i,i]}}}", "type", "object", "required", "text",
 				      "properties", "text", "type", "string", "language", "type",
 				      "string", "enum", "ru", "en", "voice", "type", "string", "enum",
-				      "female", "male", "rate", "type", "integer", "enum", 8000,
-				      16000));
+				      "female", "male", "kal", "kal16", "slt", "rms", "awb",
+				      "description", "a gender, or a Flite voice (English only)",
+				      "engine", "type", "string", "enum", "espeak", "flite",
+				      "description", "the offline engine; default: the tenant's tts_engine",
+				      "rate", "type", "integer", "enum", 8000, 16000));
 
 	for (const struct api_route_doc *d = api_route_docs; d->method; d++)
 		add_route(paths, d);

@@ -85,11 +85,12 @@ int jobs_db_recover(struct db *db, int64_t *n);
 char *jobs_db_json(struct db *db, int64_t id, int64_t tenant);
 
 /* jobs_settings.c: each tenant's speech settings (table speech_settings, migration 0010). */
-enum jobs_setting_kind { JS_BACKEND, JS_TEXT, JS_URL, JS_SECRET, JS_INT };
+enum jobs_setting_kind { JS_BACKEND, JS_CHOICE, JS_TEXT, JS_URL, JS_SECRET, JS_INT };
 struct jobs_setting {
 	const char *name;           /* the column and the API's field */
 	enum jobs_setting_kind kind;
-	const char *op;             /* JS_BACKEND: "synthesize", "transcribe" or "summarize" */
+	const char *op;             /* JS_BACKEND: "synthesize", "transcribe" or "summarize";
+				     * JS_CHOICE: the values, "|"-separated ("" may be one) */
 	long long lo, hi;           /* JS_INT: the range; text kinds: hi = the longest value */
 	const char *def;            /* without a row (the column's default) */
 	const char *hint;

@@ -188,15 +188,37 @@ static int run_text(struct exec *x, json_t *res)
 	return 0;
 }
 
-static int call_synthesize(struct exec *x, char *err, size_t errlen)
+/* The job's voice: female/male or a Flite voice by name, the engine given or the tenant's
+ * tts_engine; Russian never goes to Flite by the tenant's choice (the API refuses it when
+ * asked for). */
+static struct tts_voice job_voice(const struct exec *x)
 {
 	const char *lang = json_string_value(json_object_get(x->in, "language"));
 	const char *voice = json_string_value(json_object_get(x->in, "voice"));
+	const char *engine = json_string_value(json_object_get(x->in, "engine"));
+	const char *own = json_string_value(json_object_get(x->speech, "flite_voice"));
+	bool gender = !voice || !strcmp(voice, "female") || !strcmp(voice, "male");
+	struct tts_voice v = { .lang = lang ? lang : "en", .female = !voice || strcmp(voice, "male") };
+
+	if (!engine)
+		engine = gender ? json_string_value(json_object_get(x->speech, "tts_engine")) : "flite";
+	if (!engine || strcmp(engine, "flite") || (!strcmp(v.lang, "ru") && gender))
+		return v;
+	v.engine = "flite";
+	v.name = !gender ? voice : !voice && own && *own ? own : NULL;
+	if (!v.name) /* the default voice of the gender: slt or rms */
+		v.name = tts_flite_voice(&v);
+	v.female = !strcmp(v.name, "slt");
+	return v;
+}
+
+static int call_synthesize(struct exec *x, char *err, size_t errlen)
+{
 	json_int_t rate = json_integer_value(json_object_get(x->in, "rate"));
 	char path[4096];
 	struct speech_tts_req req = {
 		.text = json_string_value(json_object_get(x->in, "text")),
-		.voice = { .lang = lang ? lang : "en", .female = !voice || strcmp(voice, "male") },
+		.voice = job_voice(x),
 		.rate = rate == 16000 ? 16000 : 8000,
 		.path = path,
 	};
@@ -212,14 +234,19 @@ static int call_synthesize(struct exec *x, char *err, size_t errlen)
 
 static int run_tts(struct exec *x, json_t *res)
 {
-	char url[64];
+	char url[64], voice[32];
 	json_int_t rate = json_integer_value(json_object_get(x->in, "rate"));
+	struct tts_voice v = job_voice(x);
 	int rc;
 
 	mkdir(x->cfg->spool_dir, 0750); /* exists after the first job */
 	if ((rc = jobs_with_retries(x, call_synthesize)))
 		return rc;
 	snprintf(url, sizeof(url), "/api/v1/jobs/%lld/audio", (long long)x->r->id);
+	/* the built-in engines' voice that spoke ("en+f3", "flite/slt") */
+	if (jobs_backend(x, "tts_backend") == &speech_backend_offline &&
+	    !tts_voice_name(&v, voice, sizeof(voice)))
+		json_object_set_new(res, "voice", json_string(voice));
 	json_object_set_new(res, "audio", json_string(url));
 	json_object_set_new(res, "rate", json_integer(rate == 16000 ? 16000 : 8000));
 	json_object_set_new(res, "seconds", json_real(x->o->usage.synthesized_seconds));

@@ -14,6 +14,10 @@
 
 const struct jobs_setting jobs_settings[] = {
     {"tts_backend", JS_BACKEND, "synthesize", 0, 16, "offline", "offline or yandex"},
+    /* the offline backend's engine; Flite speaks English, Russian texts stay with espeak */
+    {"tts_engine", JS_CHOICE, "espeak|flite", 0, 16, "espeak", "espeak or flite"},
+    {"flite_voice", JS_CHOICE, "|kal|kal16|slt|rms|awb", 0, 16, "",
+     "kal, kal16, slt, rms, awb or empty (slt for female, rms for male)"},
     {"asr_backend", JS_BACKEND, "transcribe", 0, 16, "offline", "offline, openai or yandex"},
     {"summary_backend", JS_BACKEND, "summarize", 0, 16, "offline", "offline or openai (an LLM)"},
     {"language", JS_TEXT, NULL, 0, 16, "", "language hint of transcriptions (en, ru-RU, ...)"},

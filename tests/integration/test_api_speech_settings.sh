@@ -138,6 +138,31 @@ call PATCH /api/v1/speech/settings "$A" "{\"yandex_base_url\":\"$YA/ok\"}" >/dev
 J=$(job /api/v1/tts "$A" --data-binary '{"text":"Ещё раз","language":"ru"}')
 zv_assert_match '^failed\|HTTP 401 .*The token is invalid' "$(printf '%s' "$J" | json 'd["status"] + "|" + d["error"]')" \
 	"a wrong key fails the job with SpeechKit's message"
+# --- the offline engine: beta switches to Flite ---
+tts_voice() { job /api/v1/tts "$B" --data-binary "$1" | json '"%s %s" % (d["status"], (d["result"] or {}).get("voice", d["error"]))'; }
+zv_assert_eq "done en+f3" "$(tts_voice '{"text":"Hello"}')" "beta speaks with espeak by default"
+R=$(call PATCH /api/v1/speech/settings "$B" '{"tts_engine":"flite","flite_voice":"kal"}')
+zv_assert_eq "200 flite kal" "$(printf '%s' "$R" | tail -n 1) $(printf '%s' "$R" | head -n 1 | json 'd["tts_engine"] + " " + d["flite_voice"]')" \
+	"beta chooses Flite's kal voice"
+J=$(job /api/v1/tts "$B" --data-binary '{"text":"yes","rate":8000}')
+zv_assert_eq "done flite/kal" "$(printf '%s' "$J" | json 'd["status"] + " " + d["result"]["voice"]')" "an English TTS job is spoken by kal"
+curl -s -H "Authorization: Bearer $B" -o "$M/kal.wav" "$API$(printf '%s' "$J" | json 'd["result"]["audio"]')"
+zv_assert_eq 0 "$("$ZV_BUILD/zvonar" speech recognize -g yesno "$M/kal.wav" | json 'd["intent"]')" \
+	"and its WAV is heard as \"yes\""
+zv_assert_eq "done flite/slt" "$(tts_voice '{"text":"Hello","voice":"female"}')" "a job asking for a female voice gets slt"
+zv_assert_eq "done flite/awb" "$(tts_voice '{"text":"Hello","voice":"awb"}')" "a job names a Flite voice"
+zv_assert_eq "done en+m3" "$(tts_voice '{"text":"Hello","voice":"male","engine":"espeak"}')" "or asks for espeak"
+zv_assert_eq "done ru+f3" "$(tts_voice '{"text":"Привет","language":"ru"}')" "Russian stays with espeak"
+zv_assert_eq "espeak" "$(call GET /api/v1/speech/settings "$A" | head -n 1 | json 'd["tts_engine"]')" \
+	"acme's engine is untouched"
+for bad in '{"tts_engine":"festival"}' '{"flite_voice":"bob"}' '{"tts_engine":7}'; do
+	zv_assert_eq 400 "$(call PATCH /api/v1/speech/settings "$B" "$bad" | tail -n 1)" "refused: $bad"
+done
+for bad in '{"text":"Привет","language":"ru","voice":"kal"}' '{"text":"Привет","language":"ru","engine":"flite"}' \
+	'{"text":"hi","voice":"bob"}' '{"text":"hi","engine":"festival"}' '{"text":"hi","voice":"slt","engine":"espeak"}'; do
+	zv_assert_eq 400 "$(call POST /api/v1/tts "$B" "$bad" | tail -n 1)" "TTS job refused: $bad"
+done
+
 kill "$YA_PID" "$OA_PID"
 zv_check_log
 zv_done
