@@ -56,6 +56,11 @@ const struct api_route_doc api_route_docs[] = {
 	{ "GET", "/api/v1/jobs/{id}", "A speech job with its result or error", NULL, true },
 	{ "DELETE", "/api/v1/jobs/{id}", "Cancel a queued or running job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}/audio", "The WAV of a finished TTS job", NULL, true },
+	{ "GET", "/api/v1/transcripts",
+	  "Search the finished transcriptions: ?q=words (stemmed, Russian and English: every word "
+	  "in any of its forms), ?limit= (1-100, 20), ?offset=; best match first, each with the "
+	  "first utterance that matched (speaker, times, text, marks) and the number of hits",
+	  NULL, true },
 	{ "GET", "/api/v1/usage",
 	  "Speech usage per day or month (?period=day|month, ?from=, ?to= in Unix ms)", NULL,
 	  true },

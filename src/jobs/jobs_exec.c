@@ -305,7 +305,9 @@ void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool
 void jobs_outcome_free(struct jobs_outcome *o)
 {
 	free(o->result);
+	free(o->search);
 	o->result = NULL;
+	o->search = NULL;
 }
 
 void jobs_audio_path(const struct jobs_cfg *cfg, int64_t id, char *out, size_t len)
