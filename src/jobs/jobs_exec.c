@@ -107,6 +107,62 @@ static json_t *conversation(const struct summary_conv *cv)
 			 keywords(&cv->sum));
 }
 
+/* The tenant's LLM for chats, or NULL: chat digests stay extractive unless the settings name
+ * another backend in chat_summary_backend. */
+static const struct speech_backend *chat_llm(const struct exec *x)
+{
+	const char *name = json_string_value(json_object_get(x->speech, "chat_summary_backend"));
+
+	if (!name || !*name || !strcmp(name, "offline"))
+		return NULL;
+	return jobs_backend(x, "chat_summary_backend");
+}
+
+static int call_chat_llm(struct exec *x, char *err, size_t errlen)
+{
+	struct summary_opts o = { .sentences = sentences_of(x) };
+	const struct speech_backend *b = chat_llm(x);
+	struct speech_config sc;
+	char *out = NULL;
+	int rc;
+
+	jobs_speech_config(x, b, &sc);
+	rc = speech_summarize(b, &sc, x->state, &o, &out, &x->o->usage, err, errlen);
+	if (!rc)
+		json_object_set_new(x->in, "_summary", json_string(out ? out : ""));
+	free(out);
+	return rc;
+}
+
+/* The chat's text messages as "author: text" lines, the newest that fit in the tenant's
+ * chat_summary_max_bytes, through the LLM with the tenant's prompt template. */
+static int chat_through_llm(struct exec *x, const struct chat *c, json_t *res)
+{
+	json_int_t max = json_integer_value(json_object_get(x->speech, "chat_summary_max_bytes"));
+	struct buf lines;
+	size_t kept, left;
+	int rc;
+
+	buf_init(&lines, 0);
+	kept = chat_lines(c, max >= 1000 ? (size_t)max : 32000, &lines, &left);
+	if (!kept) {
+		buf_free(&lines);
+		snprintf(x->o->error, sizeof(x->o->error), "the chat has no text messages");
+		return EINVAL;
+	}
+	x->state = lines.data;
+	rc = jobs_with_retries(x, call_chat_llm);
+	x->state = NULL;
+	x->o->has_usage = true;
+	buf_free(&lines);
+	if (rc)
+		return rc;
+	json_object_set(res, "summary_text", json_object_get(x->in, "_summary"));
+	json_object_set_new(res, "llm_messages", json_integer((json_int_t)kept));
+	json_object_set_new(res, "llm_messages_left_out", json_integer((json_int_t)left));
+	return 0;
+}
+
 /* Parsing errors name the line or message and are final: no retry. */
 static int run_chat(struct exec *x, json_t *res)
 {
@@ -144,8 +200,13 @@ static int run_chat(struct exec *x, json_t *res)
 	x->o->usage = (struct speech_usage){ .backend = "offline", .op = "summarize",
 					    .summaries = (unsigned)sc.n };
 	summary_chat_free(&sc);
+	/* the extractive digest stays beside the LLM's (its usage record replaces ours) */
+	if (chat_llm(x)) {
+		jobs_progress(x, 70);
+		rc = chat_through_llm(x, &c, res);
+	}
 	chat_free(&c);
-	return 0;
+	return rc;
 }
 
 static int call_summarize(struct exec *x, char *err, size_t errlen)

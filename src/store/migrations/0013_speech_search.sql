@@ -1,7 +1,9 @@
--- 0013: the offline TTS engine of each tenant (espeak-ng or Flite, with Flite's voice), and
--- transcripts made searchable.
+-- 0013: the offline TTS engine of each tenant (espeak-ng or Flite, with Flite's voice), chat
+-- summaries through the tenant's LLM with a size cap, and transcripts made searchable.
 ALTER TABLE speech_settings ADD COLUMN tts_engine TEXT NOT NULL DEFAULT 'espeak';
 ALTER TABLE speech_settings ADD COLUMN flite_voice TEXT NOT NULL DEFAULT '';
+ALTER TABLE speech_settings ADD COLUMN chat_summary_backend TEXT NOT NULL DEFAULT 'offline';
+ALTER TABLE speech_settings ADD COLUMN chat_summary_max_bytes INTEGER NOT NULL DEFAULT 32000;
 
 -- One row per finished transcription job (rowid = jobs.id): the Snowball stems of what was
 -- said, space-separated, written by the job queue (speech/stem.c), so a query stemmed the
