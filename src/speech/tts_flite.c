@@ -79,6 +79,9 @@ static int speak_locked(const char *text, const char *name, unsigned wpm, struct
 	}
 	/* flite speaks about 170 words a minute at stretch 1 */
 	flite_feat_set_float(fv->v->features, "duration_stretch", wpm ? 170.0f / (float)wpm : 1.0f);
+	/* the clustergen voices mix noise from libc rand() into their excitation: reseeded, the
+	 * same text gives the same audio every time (nothing else here calls rand()) */
+	srand(1);
 	cst_errjmp = &jb;
 	if (setjmp(jb) == 0)
 		w = flite_text_to_wave(text, fv->v);

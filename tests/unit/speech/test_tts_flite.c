@@ -123,6 +123,21 @@ static void test_recognised(void **state)
 	audio_free(&a);
 }
 
+/* The same text twice in one process is the same audio (slt's noise source is reseeded). */
+static void test_deterministic(void **state)
+{
+	struct tts_voice slt = {"en-us", true, 0, 0, "flite", "slt"};
+	struct audio a, b;
+	char err[256];
+
+	assert_int_equal(tts_synth("four five one two", &slt, 8000, &a, err, sizeof(err)), 0);
+	assert_int_equal(tts_synth("four five one two", &slt, 8000, &b, err, sizeof(err)), 0);
+	assert_int_equal(a.n, b.n);
+	assert_memory_equal(a.pcm, b.pcm, a.n * sizeof(int16_t));
+	audio_free(&a);
+	audio_free(&b);
+}
+
 static void test_refusals(void **state)
 {
 	struct tts_voice ru = {"ru", true, 0, 0, "flite", NULL};
@@ -186,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(test_rates),
 	    cmocka_unit_test(test_voices_and_speed),
 	    cmocka_unit_test(test_recognised),
+	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_cache),
 	};
