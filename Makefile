@@ -11,7 +11,10 @@ CFLAGS_W := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-protot
             -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 CFLAGS   += -std=c11 $(OPT) $(CFLAGS_W) -pthread $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lgsm -lstemmer -pthread -lm
+# Flite ships no pkg-config file: its voices, lexicon and core by name.
+FLITE    := -lflite_cmu_us_kal -lflite_cmu_us_kal16 -lflite_cmu_us_slt -lflite_cmu_us_rms \
+            -lflite_cmu_us_awb -lflite_usenglish -lflite_cmulex -lflite
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(FLITE) -lgsm -lstemmer -pthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -name main.c ! -path 'src/fuzz/*' | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
@@ -49,6 +52,11 @@ $(BUILD)/zvonarctl: $(BUILD)/tools/zvonarctl.o $(LIB)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# Benchmark drivers (bench/*.c), built by the bench scripts that run them.
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Fuzz targets replay their corpus as ordinary tests (no libFuzzer needed).
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIB)

@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is already there. Usage: scripts/deps.sh [build|test]
 set -eu
 
-BUILD_PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libsodium-dev libcmocka-dev libopus-dev libspandsp-dev libspeexdsp-dev libgsm1-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libsndfile1-dev libespeak-ng-dev libstemmer-dev libpocketsphinx-dev pocketsphinx-en-us zlib1g-dev"
+BUILD_PKGS="build-essential pkg-config libssl-dev libsqlite3-dev libsodium-dev libcmocka-dev libopus-dev libspandsp-dev libspeexdsp-dev libgsm1-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libsndfile1-dev libespeak-ng-dev libstemmer-dev flite1-dev libpocketsphinx-dev pocketsphinx-en-us zlib1g-dev"
 TEST_PKGS="clang libclang-rt-14-dev sip-tester baresip kamailio python3 openssl procps valgrind sqlite3 wrk sox"
 
 want="$BUILD_PKGS"

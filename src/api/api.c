@@ -269,6 +269,7 @@ const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/jobs/{id}", api_jobs_cancel, 0 },
 	{ "GET", "/api/v1/jobs/{id}/audio", api_jobs_audio, 0 },
 	{ "GET", "/api/v1/usage", api_usage_route, 0 },
+	{ "GET", "/api/v1/transcripts", api_transcripts_search, 0 },
 	{ "GET", "/api/v1/prompts", api_prompts_list, 0 },
 	{ "GET", "/api/v1/prompts/{name}", api_prompts_get, 0 },
 	{ "PUT", "/api/v1/prompts/{name}", api_prompts_put, HTTP_ROUTE_UPLOAD },

@@ -178,6 +178,7 @@ void api_jobs_text_summary(struct http_req *r, void *arg);
 void api_jobs_tts(struct http_req *r, void *arg);
 void api_jobs_transcribe(struct http_req *r, void *arg);
 void api_usage_route(struct http_req *r, void *arg);
+void api_transcripts_search(struct http_req *r, void *arg); /* res_transcripts.c */
 /* res_speech_settings.c */
 void api_speech_settings_get(struct http_req *r, void *arg);
 void api_speech_settings_patch(struct http_req *r, void *arg);

@@ -56,6 +56,11 @@ const struct api_route_doc api_route_docs[] = {
 	{ "GET", "/api/v1/jobs/{id}", "A speech job with its result or error", NULL, true },
 	{ "DELETE", "/api/v1/jobs/{id}", "Cancel a queued or running job", NULL, true },
 	{ "GET", "/api/v1/jobs/{id}/audio", "The WAV of a finished TTS job", NULL, true },
+	{ "GET", "/api/v1/transcripts",
+	  "Search the finished transcriptions: ?q=words (stemmed, Russian and English: every word "
+	  "in any of its forms), ?limit= (1-100, 20), ?offset=; best match first, each with the "
+	  "first utterance that matched (speaker, times, text, marks) and the number of hits",
+	  NULL, true },
 	{ "GET", "/api/v1/usage",
 	  "Speech usage per day or month (?period=day|month, ?from=, ?to= in Unix ms)", NULL,
 	  true },
@@ -285,12 +290,16 @@ json_t *api_openapi_build(void)
 				      "required", "text", "properties", "text", "type", "string",
 				      "sentences", "type", "integer", "minimum", 1, "maximum", 50));
 	json_object_set_new(schemas, "Tts",
-			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s]},s:{s:s,s:[s,s]},"
+			    json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s,s:[s,s]},"
+				      "s:{s:s,s:[s,s,s,s,s,s,s],s:s},s:{s:s,s:[s,s],s:s},"
 				      "s:{s:s,s:[i,i]}}}", "type", "object", "required", "text",
 				      "properties", "text", "type", "string", "language", "type",
 				      "string", "enum", "ru", "en", "voice", "type", "string", "enum",
-				      "female", "male", "rate", "type", "integer", "enum", 8000,
-				      16000));
+				      "female", "male", "kal", "kal16", "slt", "rms", "awb",
+				      "description", "a gender, or a Flite voice (English only)",
+				      "engine", "type", "string", "enum", "espeak", "flite",
+				      "description", "the offline engine; default: the tenant's tts_engine",
+				      "rate", "type", "integer", "enum", 8000, 16000));
 
 	for (const struct api_route_doc *d = api_route_docs; d->method; d++)
 		add_route(paths, d);

@@ -176,11 +176,30 @@ void api_jobs_text_summary(struct http_req *r, void *arg)
 				    sentences));
 }
 
+/* voice is female, male or a Flite voice (which implies the flite engine); engine, when given,
+ * overrides the tenant's tts_engine. */
+static void check_tts_voice(struct api_ctx *c, const char *lang, const char *voice,
+			    const char *engine)
+{
+	struct tts_voice v = { .lang = lang, .engine = "flite", .name = voice };
+	bool gender = !voice || !strcmp(voice, "female") || !strcmp(voice, "male");
+
+	if (!gender && !tts_flite_voice(&v))
+		api_fail(c, 400, "invalid", "field 'voice' is female, male or a Flite voice "
+			 "(kal, kal16, slt, rms, awb)");
+	else if (engine && strcmp(engine, "espeak") && strcmp(engine, "flite"))
+		api_fail(c, 400, "invalid", "field 'engine' is espeak or flite");
+	else if (!gender && engine && !strcmp(engine, "espeak"))
+		api_fail(c, 400, "invalid", "voice '%s' is a Flite voice", voice);
+	else if ((!gender || (engine && !strcmp(engine, "flite"))) && !strcmp(lang, "ru"))
+		api_fail(c, 400, "invalid", "flite speaks English only");
+}
+
 void api_jobs_tts(struct http_req *r, void *arg)
 {
-	static const char *const keys[] = { "text", "language", "voice", "rate", NULL };
+	static const char *const keys[] = { "text", "language", "voice", "engine", "rate", NULL };
 	struct api_ctx *c = api_ctx_new(arg, r);
-	const char *text = NULL, *lang = "en", *voice = "female";
+	const char *text = NULL, *lang = "en", *voice = NULL, *engine = NULL;
 	json_int_t rate = 8000;
 
 	if (!c)
@@ -188,25 +207,26 @@ void api_jobs_tts(struct http_req *r, void *arg)
 	job_new_start(c, "tts");
 	if (!c->body)
 		api_fail(c, 400, "bad_json", "send {\"text\", \"language\", \"voice\"}");
-	else if (api_json_only_keys(c, keys, "text, language, voice, rate") &&
+	else if (api_json_only_keys(c, keys, "text, language, voice, engine, rate") &&
 		 api_json_str(c, c->body, "text", true, TTS_MAX_CHARS * 4, &text) &&
 		 api_json_str(c, c->body, "language", false, 8, &lang) &&
 		 api_json_str(c, c->body, "voice", false, 8, &voice) &&
+		 api_json_str(c, c->body, "engine", false, 8, &engine) &&
 		 api_json_int(c, "rate", 8000, 16000, &rate)) {
 		lang = lang ? lang : "en";
-		voice = voice ? voice : "female";
 		if (!*text)
 			api_fail(c, 400, "invalid", "field 'text' is empty");
 		else if (strcmp(lang, "ru") && strcmp(lang, "en"))
 			api_fail(c, 400, "invalid", "field 'language' is ru or en");
-		else if (strcmp(voice, "female") && strcmp(voice, "male"))
-			api_fail(c, 400, "invalid", "field 'voice' is female or male");
 		else if (rate != 8000 && rate != 16000)
 			api_fail(c, 400, "invalid", "field 'rate' is 8000 or 16000");
+		else
+			check_tts_voice(c, lang, voice, engine);
 	}
-	job_new_submit(c, json_pack("{s:s,s:s,s:s,s:I}", "text", text ? text : "", "language",
-				    lang ? lang : "en", "voice", voice ? voice : "female", "rate",
-				    rate));
+	/* voice and engine stay null when not given: the tenant's settings decide then */
+	job_new_submit(c, json_pack("{s:s,s:s,s:s?,s:s?,s:I}", "text", text ? text : "",
+				    "language", lang ? lang : "en", "voice", voice, "engine",
+				    engine, "rate", rate));
 }
 
 static bool query_known(struct api_ctx *c, const char *const *known)

@@ -57,6 +57,22 @@ void api_speech_settings_get(struct http_req *r, void *arg)
 		api_run(c);
 }
 
+/* str is one of the "|"-separated choices. */
+static bool choice_ok(const char *choices, const char *str)
+{
+	size_t n = strlen(str);
+
+	for (const char *p = choices;; p++) {
+		const char *end = strchr(p, '|');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, str, n))
+			return true;
+		if (!end)
+			return false;
+		p = end;
+	}
+}
+
 /* One field of the body against its setting: a string or an integer in range. */
 static bool check_field(struct api_ctx *c, const struct jobs_setting *s, json_t *v)
 {
@@ -70,6 +86,10 @@ static bool check_field(struct api_ctx *c, const struct jobs_setting *s, json_t 
 	if (s->kind == JS_URL && *str && strncmp(str, "http://", 7) &&
 	    strncmp(str, "https://", 8)) {
 		api_fail(c, 400, "invalid", "field '%s' is an http:// or https:// URL", s->name);
+		return false;
+	}
+	if (s->kind == JS_CHOICE && !choice_ok(s->op, str)) {
+		api_fail(c, 400, "invalid", "field '%s' is %s", s->name, s->hint);
 		return false;
 	}
 	if (s->kind != JS_BACKEND)

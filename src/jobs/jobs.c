@@ -221,6 +221,8 @@ static void recover_op(struct db *db, void *arg)
 
 	if (!jobs_db_recover(db, &n) && n)
 		log_notice("jobs", "%lld job(s) left running are queued again", (long long)n);
+	if (!jobs_db_index_missing(db, &n) && n)
+		log_notice("jobs", "%lld transcript(s) added to the search index", (long long)n);
 }
 
 /* mkdir -p: the spool lives under the data directory, which exists. */

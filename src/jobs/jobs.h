@@ -7,6 +7,7 @@
 #ifndef JOBS_JOBS_H
 #define JOBS_JOBS_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +40,7 @@ struct jobs_outcome {
 	unsigned attempts; /* backend calls made, retries included */
 	struct speech_usage usage;
 	bool has_usage;   /* a backend operation ran (usage is meaningful) */
+	char *search;     /* owned: stems to index the result by (transcripts), or NULL */
 };
 
 struct jobs_cfg {
@@ -84,12 +86,27 @@ int jobs_db_recover(struct db *db, int64_t *n);
 /* The job as JSON text (result parsed in), tenant 0 = any; NULL if none. Owned. */
 char *jobs_db_json(struct db *db, int64_t id, int64_t tenant);
 
+/* jobs_search.c: transcripts searchable (table transcripts_fts, migration 0013). */
+struct stem_query;
+/* Worker: the stems of a transcription result's utterances (owned; "" without words). */
+char *jobs_transcript_stems(const json_t *result);
+/* Store thread: (re)indexes job id; jobs_db_finish calls it for outcomes with search. */
+int jobs_db_index(struct db *db, int64_t id, const char *stems);
+/* Start-up: indexes finished transcriptions that are not (from before the index); *n of them. */
+int jobs_db_index_missing(struct db *db, int64_t *n);
+/* The tenant's (0: every tenant's) transcripts holding every query term, best first (bm25,
+ * then newest): up to limit objects appended to items with their snippet; *more when there
+ * are others after them. */
+int jobs_db_search(struct db *db, int64_t tenant, const struct stem_query *q, long limit,
+		   long offset, json_t *items, bool *more);
+
 /* jobs_settings.c: each tenant's speech settings (table speech_settings, migration 0010). */
-enum jobs_setting_kind { JS_BACKEND, JS_TEXT, JS_URL, JS_SECRET, JS_INT };
+enum jobs_setting_kind { JS_BACKEND, JS_CHOICE, JS_TEXT, JS_URL, JS_SECRET, JS_INT };
 struct jobs_setting {
 	const char *name;           /* the column and the API's field */
 	enum jobs_setting_kind kind;
-	const char *op;             /* JS_BACKEND: "synthesize", "transcribe" or "summarize" */
+	const char *op;             /* JS_BACKEND: "synthesize", "transcribe" or "summarize";
+				     * JS_CHOICE: the values, "|"-separated ("" may be one) */
 	long long lo, hi;           /* JS_INT: the range; text kinds: hi = the longest value */
 	const char *def;            /* without a row (the column's default) */
 	const char *hint;

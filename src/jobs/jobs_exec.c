@@ -107,6 +107,62 @@ static json_t *conversation(const struct summary_conv *cv)
 			 keywords(&cv->sum));
 }
 
+/* The tenant's LLM for chats, or NULL: chat digests stay extractive unless the settings name
+ * another backend in chat_summary_backend. */
+static const struct speech_backend *chat_llm(const struct exec *x)
+{
+	const char *name = json_string_value(json_object_get(x->speech, "chat_summary_backend"));
+
+	if (!name || !*name || !strcmp(name, "offline"))
+		return NULL;
+	return jobs_backend(x, "chat_summary_backend");
+}
+
+static int call_chat_llm(struct exec *x, char *err, size_t errlen)
+{
+	struct summary_opts o = { .sentences = sentences_of(x) };
+	const struct speech_backend *b = chat_llm(x);
+	struct speech_config sc;
+	char *out = NULL;
+	int rc;
+
+	jobs_speech_config(x, b, &sc);
+	rc = speech_summarize(b, &sc, x->state, &o, &out, &x->o->usage, err, errlen);
+	if (!rc)
+		json_object_set_new(x->in, "_summary", json_string(out ? out : ""));
+	free(out);
+	return rc;
+}
+
+/* The chat's text messages as "author: text" lines, the newest that fit in the tenant's
+ * chat_summary_max_bytes, through the LLM with the tenant's prompt template. */
+static int chat_through_llm(struct exec *x, const struct chat *c, json_t *res)
+{
+	json_int_t max = json_integer_value(json_object_get(x->speech, "chat_summary_max_bytes"));
+	struct buf lines;
+	size_t kept, left;
+	int rc;
+
+	buf_init(&lines, 0);
+	kept = chat_lines(c, max >= 1000 ? (size_t)max : 32000, &lines, &left);
+	if (!kept) {
+		buf_free(&lines);
+		snprintf(x->o->error, sizeof(x->o->error), "the chat has no text messages");
+		return EINVAL;
+	}
+	x->state = lines.data;
+	rc = jobs_with_retries(x, call_chat_llm);
+	x->state = NULL;
+	x->o->has_usage = true;
+	buf_free(&lines);
+	if (rc)
+		return rc;
+	json_object_set(res, "summary_text", json_object_get(x->in, "_summary"));
+	json_object_set_new(res, "llm_messages", json_integer((json_int_t)kept));
+	json_object_set_new(res, "llm_messages_left_out", json_integer((json_int_t)left));
+	return 0;
+}
+
 /* Parsing errors name the line or message and are final: no retry. */
 static int run_chat(struct exec *x, json_t *res)
 {
@@ -144,8 +200,13 @@ static int run_chat(struct exec *x, json_t *res)
 	x->o->usage = (struct speech_usage){ .backend = "offline", .op = "summarize",
 					    .summaries = (unsigned)sc.n };
 	summary_chat_free(&sc);
+	/* the extractive digest stays beside the LLM's (its usage record replaces ours) */
+	if (chat_llm(x)) {
+		jobs_progress(x, 70);
+		rc = chat_through_llm(x, &c, res);
+	}
 	chat_free(&c);
-	return 0;
+	return rc;
 }
 
 static int call_summarize(struct exec *x, char *err, size_t errlen)
@@ -188,15 +249,37 @@ static int run_text(struct exec *x, json_t *res)
 	return 0;
 }
 
-static int call_synthesize(struct exec *x, char *err, size_t errlen)
+/* The job's voice: female/male or a Flite voice by name, the engine given or the tenant's
+ * tts_engine; Russian never goes to Flite by the tenant's choice (the API refuses it when
+ * asked for). */
+static struct tts_voice job_voice(const struct exec *x)
 {
 	const char *lang = json_string_value(json_object_get(x->in, "language"));
 	const char *voice = json_string_value(json_object_get(x->in, "voice"));
+	const char *engine = json_string_value(json_object_get(x->in, "engine"));
+	const char *own = json_string_value(json_object_get(x->speech, "flite_voice"));
+	bool gender = !voice || !strcmp(voice, "female") || !strcmp(voice, "male");
+	struct tts_voice v = { .lang = lang ? lang : "en", .female = !voice || strcmp(voice, "male") };
+
+	if (!engine)
+		engine = gender ? json_string_value(json_object_get(x->speech, "tts_engine")) : "flite";
+	if (!engine || strcmp(engine, "flite") || (!strcmp(v.lang, "ru") && gender))
+		return v;
+	v.engine = "flite";
+	v.name = !gender ? voice : !voice && own && *own ? own : NULL;
+	if (!v.name) /* the default voice of the gender: slt or rms */
+		v.name = tts_flite_voice(&v);
+	v.female = !strcmp(v.name, "slt");
+	return v;
+}
+
+static int call_synthesize(struct exec *x, char *err, size_t errlen)
+{
 	json_int_t rate = json_integer_value(json_object_get(x->in, "rate"));
 	char path[4096];
 	struct speech_tts_req req = {
 		.text = json_string_value(json_object_get(x->in, "text")),
-		.voice = { .lang = lang ? lang : "en", .female = !voice || strcmp(voice, "male") },
+		.voice = job_voice(x),
 		.rate = rate == 16000 ? 16000 : 8000,
 		.path = path,
 	};
@@ -212,14 +295,19 @@ static int call_synthesize(struct exec *x, char *err, size_t errlen)
 
 static int run_tts(struct exec *x, json_t *res)
 {
-	char url[64];
+	char url[64], voice[32];
 	json_int_t rate = json_integer_value(json_object_get(x->in, "rate"));
+	struct tts_voice v = job_voice(x);
 	int rc;
 
 	mkdir(x->cfg->spool_dir, 0750); /* exists after the first job */
 	if ((rc = jobs_with_retries(x, call_synthesize)))
 		return rc;
 	snprintf(url, sizeof(url), "/api/v1/jobs/%lld/audio", (long long)x->r->id);
+	/* the built-in engines' voice that spoke ("en+f3", "flite/slt") */
+	if (jobs_backend(x, "tts_backend") == &speech_backend_offline &&
+	    !tts_voice_name(&v, voice, sizeof(voice)))
+		json_object_set_new(res, "voice", json_string(voice));
 	json_object_set_new(res, "audio", json_string(url));
 	json_object_set_new(res, "rate", json_integer(rate == 16000 ? 16000 : 8000));
 	json_object_set_new(res, "seconds", json_real(x->o->usage.synthesized_seconds));
@@ -278,7 +366,9 @@ void jobs_exec(const struct jobs_cfg *cfg, const struct jobs_row *r, atomic_bool
 void jobs_outcome_free(struct jobs_outcome *o)
 {
 	free(o->result);
+	free(o->search);
 	o->result = NULL;
+	o->search = NULL;
 }
 
 void jobs_audio_path(const struct jobs_cfg *cfg, int64_t id, char *out, size_t len)

@@ -14,8 +14,16 @@
 
 const struct jobs_setting jobs_settings[] = {
     {"tts_backend", JS_BACKEND, "synthesize", 0, 16, "offline", "offline or yandex"},
+    /* the offline backend's engine; Flite speaks English, Russian texts stay with espeak */
+    {"tts_engine", JS_CHOICE, "espeak|flite", 0, 16, "espeak", "espeak or flite"},
+    {"flite_voice", JS_CHOICE, "|kal|kal16|slt|rms|awb", 0, 16, "",
+     "kal, kal16, slt, rms, awb or empty (slt for female, rms for male)"},
     {"asr_backend", JS_BACKEND, "transcribe", 0, 16, "offline", "offline, openai or yandex"},
     {"summary_backend", JS_BACKEND, "summarize", 0, 16, "offline", "offline or openai (an LLM)"},
+    {"chat_summary_backend", JS_BACKEND, "summarize", 0, 16, "offline",
+     "offline (extractive only) or openai (an LLM, beside the extractive digest)"},
+    {"chat_summary_max_bytes", JS_INT, NULL, 1000, 1000000, "32000",
+     "chats sent to the LLM: the latest messages that fit"},
     {"language", JS_TEXT, NULL, 0, 16, "", "language hint of transcriptions (en, ru-RU, ...)"},
     {"summary_prompt", JS_TEXT, NULL, 0, 4000, "",
      "LLM summaries: the system prompt, or a template holding {text}"},

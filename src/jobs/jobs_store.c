@@ -126,6 +126,8 @@ int jobs_db_finish(struct db *db, const struct jobs_row *r, const struct jobs_ou
 		return rc;
 	if (db_changes(db) != 1)
 		return ESTALE;
+	if (o->ok && o->search && (rc = jobs_db_index(db, r->id, o->search)))
+		return rc;
 	return o->has_usage ? usage_add(db, r, &o->usage, now) : 0;
 }
 

@@ -216,8 +216,10 @@ int jobs_run_transcribe(struct exec *x, json_t *res)
 		snprintf(x->o->error, sizeof(x->o->error), "no speech found in the recording");
 		rc = ENODATA;
 	}
-	if (!rc)
+	if (!rc) {
 		dialogue(x, t, res);
+		x->o->search = jobs_transcript_stems(res); /* indexed with the outcome */
+	}
 	x->o->has_usage = t->sum.http_attempts || t->sum.recognized_seconds > 0;
 	x->o->usage = t->sum;
 	x->o->usage.backend = t->backend->name;

@@ -103,7 +103,7 @@ void speech_usage_json(const struct speech_usage *u, struct buf *out)
 		   u->http_attempts, u->cached ? "true" : "false");
 }
 
-/* Offline: espeak-ng, through the cache when one is configured. */
+/* Offline: espeak-ng or Flite, through the cache when one is configured. */
 static int offline_synthesize(const struct speech_config *c, const struct speech_tts_req *req,
 			      struct speech_usage *u, char *err, size_t errlen)
 {
@@ -123,7 +123,7 @@ static int offline_synthesize(const struct speech_config *c, const struct speech
 		if (rc || (rc = audio_read(cached, &a, err, errlen)))
 			return rc;
 		u->cached = hit;
-	} else if ((rc = tts_espeak_synth(req->text, &req->voice, req->rate, &a, err, errlen))) {
+	} else if ((rc = tts_synth(req->text, &req->voice, req->rate, &a, err, errlen))) {
 		return rc;
 	}
 	u->synthesized_seconds = audio_seconds(&a);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 #define CHAT_MAX_BYTES (64u << 20)  /* an export larger than this is refused */
 #define CHAT_MAX_MESSAGES 1000000u
 #define CHAT_MAX_TEXT (256u << 10)  /* one message's text, continuation lines included */
@@ -39,6 +41,12 @@ int chat_parse_whatsapp(const char *data, size_t len, struct chat *out, char *er
 int chat_parse_telegram(const char *data, size_t len, struct chat *out, char *err, size_t errlen);
 /* Picks the parser by content ('{' first: Telegram JSON). */
 int chat_parse_auto(const char *data, size_t len, struct chat *out, char *err, size_t errlen);
+
+/* chat_lines.c: the text messages as "author: text" lines (line breaks inside a message as
+ * spaces; media and system messages left out) appended to out, at most max bytes: the
+ * latest messages that fit whole (a single newest one longer than max is cut). Returns the
+ * messages written; *left those older ones that did not fit. */
+size_t chat_lines(const struct chat *c, size_t max, struct buf *out, size_t *left);
 
 /* Helpers shared by the parsers. */
 bool chat_utf8_valid(const char *s, size_t len);

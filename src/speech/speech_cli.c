@@ -28,6 +28,7 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: zvonar speech COMMAND [options] ARGS\n"
 		"  say -o OUT.wav [-l ru|en|en-us] [-f|-m] [-r 8000|16000] [-w WPM] [-C CACHE] TEXT...\n"
+		"      [-e espeak|flite] [-v kal|kal16|slt|rms|awb] (flite: English voices)\n"
 		"  recognize [-g yesno|digits[:N]|PHRASE,PHRASE|ALT,...] FILE.wav\n"
 		"  transcribe FILE.wav\n"
 		"  summarize [-n SENTENCES] [-k KEYWORDS] FILE|-\n"
@@ -288,6 +289,8 @@ static bool option(struct cli *c, int opt, const char *arg)
 	case 'r': c->rate = (unsigned)atoi(arg); return c->rate == 8000 || c->rate == 16000;
 	case 'w': c->voice.wpm = (unsigned)atoi(arg); return c->voice.wpm >= 80 && c->voice.wpm <= 450;
 	case 'C': c->cfg.cache_dir = arg; return true;
+	case 'e': c->voice.engine = arg; return !strcmp(arg, "espeak") || !strcmp(arg, "flite");
+	case 'v': c->voice.name = arg; return true;
 	case 'g': c->grammar = arg; return true;
 	case 'n': c->sum.sentences = (unsigned)atoi(arg); return c->sum.sentences > 0;
 	case 'k': c->sum.keywords = (unsigned)atoi(arg); return c->sum.keywords > 0;
@@ -306,7 +309,7 @@ static bool option(struct cli *c, int opt, const char *arg)
 
 int speech_cli_main(int argc, char **argv)
 {
-	struct cli c = {.backend = &speech_backend_offline, .voice = {"en-us", false, 0, 0}, .rate = 8000};
+	struct cli c = {.backend = &speech_backend_offline, .voice = {"en-us", false, 0, 0, NULL, NULL}, .rate = 8000};
 	int opt;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -317,7 +320,7 @@ int speech_cli_main(int argc, char **argv)
 	c.cfg.api_key = getenv("ZVONAR_SPEECH_API_KEY");
 	c.cfg.retries = 2;
 	optind = 1;
-	while ((opt = getopt(argc - 1, argv + 1, "+o:l:fmr:w:C:g:n:k:sb:B:M:L:T:R:F:V:h")) != -1) {
+	while ((opt = getopt(argc - 1, argv + 1, "+o:l:fmr:w:C:e:v:g:n:k:sb:B:M:L:T:R:F:V:h")) != -1) {
 		if (opt == 'h') {
 			help(stdout);
 			return 0;

@@ -53,7 +53,7 @@ int tts_cache_say(const char *dir, const char *text, const struct tts_voice *v, 
 		snprintf(err, errlen, "%s: %s", dir, strerror(rc));
 		return rc;
 	}
-	if ((rc = tts_espeak_synth(text, v, rate, &a, err, errlen)))
+	if ((rc = tts_synth(text, v, rate, &a, err, errlen)))
 		return rc;
 	*seconds = audio_seconds(&a);
 	rc = audio_write_wav(path, &a, err, errlen);

@@ -50,15 +50,6 @@ static int init_locked(char *err, size_t errlen)
 	return 0;
 }
 
-int tts_voice_name(const struct tts_voice *v, char *buf, size_t size)
-{
-	if (!v || !v->lang || (strcmp(v->lang, "ru") && strcmp(v->lang, "en") && strcmp(v->lang, "en-us")))
-		return EINVAL;
-	/* +f3 and +m3 are the clearest female and male variants (median F0 212 / 107 Hz) */
-	snprintf(buf, size, "%s+%s", v->lang, v->female ? "f3" : "m3");
-	return 0;
-}
-
 static int speak_locked(const char *text, const char *voice, const struct tts_voice *v,
 			struct audio *out, char *err, size_t errlen)
 {
@@ -92,32 +83,23 @@ int tts_espeak_synth(const char *text, const struct tts_voice *v, unsigned rate,
 		     char *err, size_t errlen)
 {
 	char voice[32];
+	char *spoken;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!text || tts_voice_name(v, voice, sizeof(voice)) || (rate != 8000 && rate != 16000)) {
-		snprintf(err, errlen, "bad text, voice or rate (8000 or 16000)");
+	if ((rc = tts_check(text, v, rate, err, errlen)))
+		return rc;
+	if (tts_is_flite(v)) {
+		snprintf(err, errlen, "not an espeak voice");
 		return EINVAL;
 	}
-	size_t len = strlen(text);
-	if (len > TTS_MAX_CHARS * 4 || !chat_utf8_valid(text, len)) {
-		snprintf(err, errlen, len > TTS_MAX_CHARS * 4 ? "text too long" : "text is not UTF-8");
-		return len > TTS_MAX_CHARS * 4 ? EOVERFLOW : EINVAL;
-	}
-	char *spoken = normalize_text(v->lang, text);
+	tts_voice_name(v, voice, sizeof(voice));
+	spoken = normalize_text(v->lang, text);
 	pthread_mutex_lock(&lock);
 	rc = init_locked(err, errlen);
 	if (!rc)
 		rc = speak_locked(spoken, voice, v, out, err, errlen);
 	pthread_mutex_unlock(&lock);
 	free(spoken);
-	if (!rc && !out->n) {
-		snprintf(err, errlen, "nothing to say");
-		rc = EINVAL;
-	}
-	if (!rc && (rc = audio_resample(out, rate)))
-		snprintf(err, errlen, "resampling to %u Hz failed", rate);
-	if (rc)
-		audio_free(out);
-	return rc;
+	return tts_finish(out, rc, rate, err, errlen);
 }

@@ -128,6 +128,52 @@ zv_assert_eq "openai:summarize yandex:synthesize yandex:transcribe" \
 	"$(printf '%s' "$U" | json '" ".join(sorted(set("%s:%s" % (i["backend"], i["op"]) for i in d["items"])))')" \
 	"acme's usage names the backends that served it"
 
+# --- chat summaries through the LLM when the settings say so ---
+CHAT=$ZV_ROOT/tests/data/chat/whatsapp_android_en.txt
+before=$(wc -l <"$M/oa.log")
+J=$(job /api/v1/chats/summary "$A" --data-binary @"$CHAT")
+zv_assert_eq "done False 5" "$(printf '%s' "$J" | json '"%s %s %d" % (d["status"], "summary_text" in d["result"], len(d["result"]["summary"]))')" \
+	"by default a chat gets the extractive digest only"
+zv_assert_eq "$before" "$(wc -l <"$M/oa.log")" "and the LLM is not asked"
+R=$(call PATCH /api/v1/speech/settings "$A" '{"chat_summary_backend":"openai","chat_summary_max_bytes":1000}')
+zv_assert_eq "200 openai 1000" "$(printf '%s' "$R" | tail -n 1) $(printf '%s' "$R" | head -n 1 | json '"%s %d" % (d["chat_summary_backend"], d["chat_summary_max_bytes"])')" \
+	"acme sends chats to its LLM, at most 1000 bytes of them"
+J=$(job /api/v1/chats/summary "$A" --data-binary @"$CHAT")
+zv_assert_eq "done|Summary of 281 characters.|3 0|5" \
+	"$(printf '%s' "$J" | json '"|".join(str(x) for x in (d["status"], d["result"].get("summary_text", d["error"]), "%d %d" % (d["result"].get("llm_messages", -1), d["result"].get("llm_messages_left_out", -1)), len(d["result"]["summary"])))')" \
+	"the chat's summary comes from the LLM, beside the extractive one"
+zv_assert_eq "Summarise this call for the CRM in one line:
+Olivia Brandt: The van is booked for Saturday at nine in the morning.
+Marcus Lee: Great. I will bring the boxes and the tape. Also the blankets for the piano.
+Olivia Brandt: Happy new year! The movers need the elevator key before nine." \
+	"$(tail -n 1 "$M/oa.log" | json 'd["json"]["messages"][-1]["content"]')" \
+	"the template holds the normalised messages as author: text lines (no media, no system lines)"
+python3 - "$M/long.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(200):
+        f.write("1/2/24, %d:%02d - %s: update number %d on the delivery\n" % (10 + i // 60, i % 60, ("Vera", "Omar")[i % 2], i))
+PY
+J=$(job /api/v1/chats/summary "$A" --data-binary @"$M/long.txt")
+zv_assert_eq "done 200" "$(printf '%s' "$J" | json '"%s %d" % (d["status"], d["result"]["llm_messages"] + d["result"]["llm_messages_left_out"])')" \
+	"a long chat: every text message is either sent or counted as left out"
+SENT=$(tail -n 1 "$M/oa.log" | json 'd["json"]["messages"][-1]["content"]')
+zv_assert_match 'Omar: update number 199 on the delivery$' "$SENT" "the newest message is sent"
+zv_assert_no_match 'update number 0 on' "$SENT" "the oldest is not"
+zv_assert_eq ok "$(printf '%s' "$SENT" | python3 -c 'import sys; t = sys.stdin.read(); print("ok" if len(t.encode()) - len("Summarise this call for the CRM in one line:\n") <= 1000 else len(t))')" \
+	"what is sent of the chat stays under the cap"
+for bad in '{"chat_summary_backend":"yandex"}' '{"chat_summary_max_bytes":10}'; do
+	zv_assert_eq 400 "$(call PATCH /api/v1/speech/settings "$A" "$bad" | tail -n 1)" "refused: $bad"
+done
+call PATCH /api/v1/speech/settings "$A" "{\"openai_base_url\":\"$OA/auth\"}" >/dev/null
+J=$(job /api/v1/chats/summary "$A" --data-binary @"$CHAT")
+zv_assert_match '^failed\|HTTP 401 .*invalid api key' "$(printf '%s' "$J" | json 'd["status"] + "|" + d["error"]')" \
+	"an LLM that refuses fails the chat job with its reason"
+call PATCH /api/v1/speech/settings "$A" "{\"openai_base_url\":\"$OA/ok\"}" >/dev/null
+J=$(job /api/v1/chats/summary "$B" --data-binary @"$CHAT")
+zv_assert_eq "done False" "$(printf '%s' "$J" | json '"%s %s" % (d["status"], "summary_text" in d["result"])')" \
+	"beta's chats stay extractive"
+
 # --- a backend that fails: the job fails with the service's reason ---
 call PATCH /api/v1/speech/settings "$A" "{\"yandex_base_url\":\"$YA/busy\",\"retries\":0}" >/dev/null
 J=$(job /api/v1/tts "$A" --data-binary '{"text":"Ещё раз","language":"ru"}')
@@ -138,6 +184,31 @@ call PATCH /api/v1/speech/settings "$A" "{\"yandex_base_url\":\"$YA/ok\"}" >/dev
 J=$(job /api/v1/tts "$A" --data-binary '{"text":"Ещё раз","language":"ru"}')
 zv_assert_match '^failed\|HTTP 401 .*The token is invalid' "$(printf '%s' "$J" | json 'd["status"] + "|" + d["error"]')" \
 	"a wrong key fails the job with SpeechKit's message"
+# --- the offline engine: beta switches to Flite ---
+tts_voice() { job /api/v1/tts "$B" --data-binary "$1" | json '"%s %s" % (d["status"], (d["result"] or {}).get("voice", d["error"]))'; }
+zv_assert_eq "done en+f3" "$(tts_voice '{"text":"Hello"}')" "beta speaks with espeak by default"
+R=$(call PATCH /api/v1/speech/settings "$B" '{"tts_engine":"flite","flite_voice":"kal"}')
+zv_assert_eq "200 flite kal" "$(printf '%s' "$R" | tail -n 1) $(printf '%s' "$R" | head -n 1 | json 'd["tts_engine"] + " " + d["flite_voice"]')" \
+	"beta chooses Flite's kal voice"
+J=$(job /api/v1/tts "$B" --data-binary '{"text":"yes","rate":8000}')
+zv_assert_eq "done flite/kal" "$(printf '%s' "$J" | json 'd["status"] + " " + d["result"]["voice"]')" "an English TTS job is spoken by kal"
+curl -s -H "Authorization: Bearer $B" -o "$M/kal.wav" "$API$(printf '%s' "$J" | json 'd["result"]["audio"]')"
+zv_assert_eq 0 "$("$ZV_BUILD/zvonar" speech recognize -g yesno "$M/kal.wav" | json 'd["intent"]')" \
+	"and its WAV is heard as \"yes\""
+zv_assert_eq "done flite/slt" "$(tts_voice '{"text":"Hello","voice":"female"}')" "a job asking for a female voice gets slt"
+zv_assert_eq "done flite/awb" "$(tts_voice '{"text":"Hello","voice":"awb"}')" "a job names a Flite voice"
+zv_assert_eq "done en+m3" "$(tts_voice '{"text":"Hello","voice":"male","engine":"espeak"}')" "or asks for espeak"
+zv_assert_eq "done ru+f3" "$(tts_voice '{"text":"Привет","language":"ru"}')" "Russian stays with espeak"
+zv_assert_eq "espeak" "$(call GET /api/v1/speech/settings "$A" | head -n 1 | json 'd["tts_engine"]')" \
+	"acme's engine is untouched"
+for bad in '{"tts_engine":"festival"}' '{"flite_voice":"bob"}' '{"tts_engine":7}'; do
+	zv_assert_eq 400 "$(call PATCH /api/v1/speech/settings "$B" "$bad" | tail -n 1)" "refused: $bad"
+done
+for bad in '{"text":"Привет","language":"ru","voice":"kal"}' '{"text":"Привет","language":"ru","engine":"flite"}' \
+	'{"text":"hi","voice":"bob"}' '{"text":"hi","engine":"festival"}' '{"text":"hi","voice":"slt","engine":"espeak"}'; do
+	zv_assert_eq 400 "$(call POST /api/v1/tts "$B" "$bad" | tail -n 1)" "TTS job refused: $bad"
+done
+
 kill "$YA_PID" "$OA_PID"
 zv_check_log
 zv_done

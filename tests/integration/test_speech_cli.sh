@@ -39,6 +39,25 @@ zv_assert_eq "$(cmp -s "$T/ru.wav" "$T/ru2.wav" && echo same)" same "the cached 
 zv_assert_eq 1 "$(ls "$T/cache" | wc -l)" "one file in the cache"
 zv_assert_status 2 "a bad rate is a usage error" -- "$ZV" speech say -r 11025 -o "$T/x.wav" hi
 
+# --- Flite, the second offline engine (English), through the same say and cache ---
+"$ZV" speech say -e flite -v kal -o "$T/fl-yes.wav" yes >"$T/fl1.json"
+zv_assert_eq 8000 "$(json "$T/fl1.json" 'd["rate"]')" "kal speaks at 8 kHz"
+"$ZV" speech recognize -g yesno "$T/fl-yes.wav" >"$T/fl-yes.json"
+zv_assert_eq 0 "$(json "$T/fl-yes.json" 'd["intent"]')" "kal's \"yes\" is heard as the yes intent"
+"$ZV" speech say -e flite -f -r 16000 -C "$T/fcache" -o "$T/fl-dig.wav" "one two three" >"$T/fl2.json"
+"$ZV" speech say -e flite -f -r 16000 -C "$T/fcache" -o "$T/fl-dig2.wav" "one two three" >"$T/fl3.json"
+zv_assert_eq "False True" "$(json "$T/fl2.json" 'd["usage"]["cached"]') $(json "$T/fl3.json" 'd["usage"]["cached"]')" \
+	"a Flite prompt is cached like espeak's"
+"$ZV" speech recognize -g digits:6 "$T/fl-dig.wav" >"$T/fl-dig.json"
+zv_assert_eq 123 "$(json "$T/fl-dig.json" 'd["digits"]')" "the female Flite voice (slt) at 16 kHz reads 123"
+"$ZV" speech say -f -r 16000 -C "$T/fcache" -o "$T/es-dig.wav" "one two three" >/dev/null
+zv_assert_eq 2 "$(ls "$T/fcache" | wc -l)" "espeak's prompt of the same text is another cache file"
+out=$("$ZV" speech say -e flite -l ru -o "$T/x.wav" "Привет" 2>&1)
+zv_assert_match 'flite speaks English only' "$out" "Flite refuses Russian"
+zv_assert_status 1 "with status 1" -- "$ZV" speech say -e flite -l ru -o "$T/x.wav" "Привет"
+zv_assert_status 1 "an unknown Flite voice fails" -- "$ZV" speech say -e flite -v bob -o "$T/x.wav" hi
+zv_assert_status 2 "an unknown engine is a usage error" -- "$ZV" speech say -e festival -o "$T/x.wav" hi
+
 # --- summaries and chat exports ---
 cat >"$T/call.txt" <<'TXT'
 Good morning, this is Daniel from the billing team. Your invoice for March shows a double charge

@@ -4,7 +4,9 @@
 Prints its port, then serves until killed. Every request is appended to the log file
 (argv[1]) as one JSON line: method, path, headers, and the JSON body or multipart fields.
 The first path component picks the behaviour: /ok, /flaky (503 twice, then ok),
-/busy (429 always), /auth (401), /slow (answers after 3 s), /garbage (200, not JSON).
+/busy (429 always), /auth (401), /slow (answers after 3 s), /garbage (200, not JSON),
+/lines (transcriptions answer the lines of the file argv[2] in turn, one per request, with
+the request's audio length as the duration).
 """
 import email.parser
 import email.policy
@@ -14,6 +16,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOG = sys.argv[1]
+LINES = open(sys.argv[2], encoding="utf-8").read().splitlines() if len(sys.argv) > 2 else []
 COUNTS = {}
 
 
@@ -68,6 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(3)
         if mode == "garbage":
             return self.answer(200, b"<html>oops</html>")
+        if mode == "lines" and self.path.endswith("/v1/audio/transcriptions"):
+            text = LINES[(COUNTS[mode] - 1) % len(LINES)] if LINES else ""
+            return self.answer(200, {"task": "transcribe", "text": text})
         if self.path.endswith("/v1/audio/transcriptions"):
             return self.answer(200, {
                 "task": "transcribe", "language": "english", "duration": 1.5,

@@ -17,7 +17,7 @@
  * it hears best (see docs/internals/speech.md) */
 static void say(const char *text, struct audio *a)
 {
-	struct tts_voice v = {"en-us", true, 130, 0};
+	struct tts_voice v = {"en-us", true, 130, 0, NULL, NULL};
 	char err[256];
 	assert_int_equal(tts_espeak_synth(text, &v, 8000, a, err, sizeof(err)), 0);
 	assert_int_equal(a->rate, 8000);

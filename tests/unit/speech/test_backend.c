@@ -24,7 +24,7 @@ static void test_offline_round_trip(void **state)
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
 	snprintf(wav, sizeof(wav), "%s/no.wav", dir);
 	struct speech_config c = {.cache_dir = cache};
-	struct speech_tts_req req = {"no", {"en-us", true, 130, 0}, 8000, wav};
+	struct speech_tts_req req = {"no", {"en-us", true, 130, 0, NULL, NULL}, 8000, wav};
 
 	assert_int_equal(speech_synthesize(b, &c, &req, &u, err, sizeof(err)), 0);
 	assert_string_equal(u.op, "synthesize");

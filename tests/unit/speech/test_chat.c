@@ -178,12 +178,52 @@ static void test_telegram_refusals(void **state)
 	assert_int_equal(c.n, 0);
 }
 
+/* The LLM's form: text messages only, one line each, the newest that fit under the cap. */
+static void test_lines(void **state)
+{
+	struct chat c;
+	struct buf out;
+	char err[256];
+	size_t left;
+
+	assert_int_equal(parse_file("tests/data/chat/whatsapp_android_en.txt", &c, err), 0);
+	buf_init(&out, 0);
+	assert_int_equal(chat_lines(&c, 100000, &out, &left), 3);
+	assert_int_equal(left, 0);
+	assert_string_equal(out.data,
+			    "Olivia Brandt: The van is booked for Saturday at nine in the morning.\n"
+			    "Marcus Lee: Great. I will bring the boxes and the tape. Also the blankets for the piano.\n"
+			    "Olivia Brandt: Happy new year! The movers need the elevator key before nine.\n");
+	/* room for the last two lines only: the oldest is left out */
+	buf_reset(&out);
+	assert_int_equal(chat_lines(&c, 180, &out, &left), 2);
+	assert_int_equal(left, 1);
+	assert_true(out.len <= 180);
+	assert_non_null(strstr(out.data, "Marcus Lee: Great."));
+	assert_null(strstr(out.data, "The van"));
+	/* a cap below the newest line: that line cut, whole characters, within the cap */
+	buf_reset(&out);
+	assert_int_equal(chat_lines(&c, 40, &out, &left), 1);
+	assert_int_equal(left, 2);
+	assert_string_equal(out.data, "Olivia Brandt: Happy new year! The move\n");
+	buf_free(&out);
+	chat_free(&c);
+
+	assert_int_equal(parse_str("1/1/24, 10:00 - Аня: Привет, как дела?\n", &c, err), 0);
+	buf_init(&out, 0);
+	assert_int_equal(chat_lines(&c, 20, &out, &left), 1);
+	assert_true(chat_utf8_valid(out.data, out.len) && out.len <= 20);
+	buf_free(&out);
+	chat_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_android_en),      cmocka_unit_test(test_ios_ru),
 	    cmocka_unit_test(test_other_locales),   cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_telegram),        cmocka_unit_test(test_telegram_refusals),
+	    cmocka_unit_test(test_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

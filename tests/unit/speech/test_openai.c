@@ -217,7 +217,7 @@ static void test_unreachable_and_unsupported(void **state)
 {
 	struct speech_config c = {.base_url = "http://127.0.0.1:1", .retries = 1, .backoff_ms = 1};
 	struct speech_usage u;
-	struct speech_tts_req tts = {"hi", {"en", false, 0, 0}, 8000, "/tmp/x.wav"};
+	struct speech_tts_req tts = {"hi", {"en", false, 0, 0, NULL, NULL}, 8000, "/tmp/x.wav"};
 	char err[256], *out;
 
 	assert_int_equal(speech_summarize(&speech_backend_openai, &c, "x", NULL, &out, &u, err, sizeof(err)), ECONNREFUSED);

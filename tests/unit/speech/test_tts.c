@@ -48,7 +48,7 @@ static double median_f0(const struct audio *a)
 
 static void test_voices(void **state)
 {
-	struct tts_voice female = {"ru", true, 0, 0}, male = {"ru", false, 0, 0};
+	struct tts_voice female = {"ru", true, 0, 0, NULL, NULL}, male = {"ru", false, 0, 0, NULL, NULL};
 	struct audio f, m;
 	char err[256];
 
@@ -61,7 +61,7 @@ static void test_voices(void **state)
 	audio_free(&f);
 	audio_free(&m);
 
-	struct tts_voice en = {"en-us", true, 0, 0};
+	struct tts_voice en = {"en-us", true, 0, 0, NULL, NULL};
 	struct audio a8, a16;
 	assert_int_equal(tts_espeak_synth("Please hold the line.", &en, 8000, &a8, err, sizeof(err)), 0);
 	assert_int_equal(tts_espeak_synth("Please hold the line.", &en, 16000, &a16, err, sizeof(err)), 0);
@@ -74,7 +74,7 @@ static void test_voices(void **state)
 
 static void test_refusals(void **state)
 {
-	struct tts_voice bad = {"en-gb", false, 0, 0}, ok = {"en", false, 0, 0};
+	struct tts_voice bad = {"en-gb", false, 0, 0, NULL, NULL}, ok = {"en", false, 0, 0, NULL, NULL};
 	struct audio a;
 	char err[256];
 
@@ -88,7 +88,7 @@ static void test_refusals(void **state)
 static void test_wav_and_cache(void **state)
 {
 	char dir[] = "/tmp/zv-tts-XXXXXX", path[512], path2[512], path3[512], err[256];
-	struct tts_voice v = {"en-us", false, 0, 0};
+	struct tts_voice v = {"en-us", false, 0, 0, NULL, NULL};
 	struct audio back;
 	bool hit;
 	double secs, secs2;

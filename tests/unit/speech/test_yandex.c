@@ -178,7 +178,7 @@ static void test_recognize(void **state)
 static void test_synthesize(void **state)
 {
 	struct speech_config c = config("ok");
-	struct speech_tts_req req = {"Привет, мир", {"ru", true, 0, 0}, 8000, out_path};
+	struct speech_tts_req req = {"Привет, мир", {"ru", true, 0, 0, NULL, NULL}, 8000, out_path};
 	struct speech_usage u;
 	struct audio a;
 	char err[256];
@@ -205,7 +205,7 @@ static void test_synthesize(void **state)
 	json_decref(r);
 
 	req = (struct speech_tts_req){
-	    "Your order & 2 = ready?", {"en", false, 0, 0}, 16000, out_path};
+	    "Your order & 2 = ready?", {"en", false, 0, 0, NULL, NULL}, 16000, out_path};
 	assert_int_equal(speech_synthesize(&speech_backend_yandex, &c, &req, &u, err, sizeof(err)),
 			 0);
 	r = last_request();
@@ -266,7 +266,7 @@ static void test_errors(void **state)
 	assert_int_equal(
 	    speech_transcribe_file(&speech_backend_yandex, &c, wav8, &r, &u, err, sizeof(err)),
 	    EBADMSG);
-	struct speech_tts_req req = {"x", {"ru", true, 0, 0}, 8000, out_path};
+	struct speech_tts_req req = {"x", {"ru", true, 0, 0, NULL, NULL}, 8000, out_path};
 	assert_int_equal(speech_synthesize(&speech_backend_yandex, &c, &req, &u, err, sizeof(err)),
 			 EBADMSG); /* 21 bytes of HTML are not 16-bit PCM */
 	c = (struct speech_config){.base_url = "http://127.0.0.1:1", .retries = 1, .backoff_ms = 1};
